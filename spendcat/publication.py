@@ -142,8 +142,11 @@ def read_source(source: Source, options: ReadOptions) -> Publication:
             if grid.sheet is not None and len(grids) > 1:
                 skipped_sheets[grid.sheet] = "no header row naming an amount"
                 continue
+            first = next((row for row in grid.head if any(cell.strip() for cell in row)), [])
             raise NoSpendTable(
-                "no header row with an amount column found (use --header-row and --column amount=HEADER)",
+                f"no header row naming an amount column in the first {len(grid.head)} rows "
+                f"(first row: {[c.strip() for c in first][:12]}); "
+                "use --header-row N and --column amount=HEADER",
                 file=_where(source.name, grid.sheet),
             )
         table = _read_table(source.name, grid, header_index, options)
