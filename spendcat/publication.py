@@ -150,6 +150,19 @@ def read_source(source: Source, options: ReadOptions) -> Publication:
                 file=_where(source.name, grid.sheet),
             )
         table = _read_table(source.name, grid, header_index, options)
+        if (
+            grid.sheet is not None
+            and len(grids) > 1
+            and options.header_row is None
+            and table.info.lines
+            and not table.lines["amount_pence"].notna().any()
+        ):
+            # A notes or contents sheet describing the fields ("Amount | Net amount paid,
+            # excluding VAT") can look like a header; a spend table has amounts below it.
+            skipped_sheets[grid.sheet] = (
+                f"no amount could be read below the header guessed on row {table.info.header_row}"
+            )
+            continue
         tables.append(table.info)
         line_frames.append(table.lines)
         original_frames.append(table.original)
@@ -177,7 +190,22 @@ def read_source(source: Source, options: ReadOptions) -> Publication:
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1:
         return frames[0]
-    return pd.concat(frames, ignore_index=True, sort=False)
+    combined = pd.concat(frames, ignore_index=True, sort=False)
+    # pandas turns categoricals with different categories (one per sheet) into plain
+    # objects; keep text fields categorical across sheets, as they are for one table.
+    for column in combined.columns:
+        parts = [frame[column] for frame in frames if column in frame]
+        if any(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
+            seen = np.concatenate([np.asarray(_categories_of(part), dtype=object) for part in parts])
+            categories = pd.Index(pd.unique(seen), dtype=object)
+            combined[column] = pd.Categorical(combined[column], categories=categories)
+    return combined
+
+
+def _categories_of(part: pd.Series) -> object:
+    if isinstance(part.dtype, pd.CategoricalDtype):
+        return part.cat.categories
+    return part.dropna().unique()
 
 
 def _where(file: str, sheet: str | None) -> str:

@@ -14,6 +14,7 @@ import gzip
 import io
 import os
 import re
+import sys
 import zipfile
 from itertools import zip_longest
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ def sniff_format(data: bytes) -> str:
         return "gzip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):  # a member, an empty archive, a spanned one
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
@@ -219,6 +220,7 @@ def _transcode(name: str, data: bytes, encoding: str) -> bytes:
 
 
 _RECORD_BREAK = re.compile(rb'["\r\n]')
+_FIELD_STARTS = frozenset(d.encode()[0] for d in _DELIMITERS)
 
 
 def record_starts(data: bytes | memoryview, limit: int, max_bytes: int = _HEAD_BYTES) -> list[int]:
@@ -233,7 +235,15 @@ def record_starts(data: bytes | memoryview, limit: int, max_bytes: int = _HEAD_B
             continue
         char = view[position]
         if char == 0x22:
-            in_quotes = not in_quotes
+            # A quote opens a quoted field only at the start of a field; elsewhere (`12" pipe`)
+            # it is a literal character, as the CSV readers themselves take it.
+            if in_quotes:
+                if view[position + 1 : position + 2] == b'"':
+                    skip_to = position + 2  # `""` is a quote inside the quoted field
+                else:
+                    in_quotes = False
+            elif position == starts[-1] or view[position - 1] in _FIELD_STARTS:
+                in_quotes = True
             continue
         if in_quotes:
             continue
@@ -292,14 +302,19 @@ def _csv_grid_utf8(name: str, data: bytes, encoding: str) -> Grid:
         width = len(head[header_index])
         try:
             table = _read_arrow(data, offset, delimiter, width)
+            if table is None:
+                table = _read_python(name, data, offset, delimiter, width)
         except _NotUtf8:
-            return _csv_grid_utf8(name, _transcode(name, data, "cp1252"), "cp1252").body(header_index)
-        if table is None:
-            table = _read_python(name, data, offset, delimiter, width)
+            # The first megabyte was UTF-8 (or plain ASCII) but a later byte is not: the
+            # file is Windows-1252 after all, and says so in what `inspect` reports.
+            fallback = _csv_grid_utf8(name, _transcode(name, data, "cp1252"), "cp1252")
+            grid.encoding = fallback.encoding
+            return fallback.body(header_index)
         rows = np.arange(header_index + 1, header_index + 1 + table.num_rows, dtype=np.int64)
         return table, rows
 
-    return Grid(format="csv", head=head, body=body, encoding=encoding, delimiter=delimiter)
+    grid = Grid(format="csv", head=head, body=body, encoding=encoding, delimiter=delimiter)
+    return grid
 
 
 class _NotUtf8(Exception):
@@ -317,6 +332,12 @@ def _read_arrow(data: bytes, offset: int, delimiter: str, width: int) -> pa.Tabl
 
     names = [f"c{i}" for i in range(width)]
     buffer = pa.py_buffer(data)[offset:]
+    # pyarrow decodes a ragged row's text before calling the handler; when that row is not
+    # UTF-8 the decode error is "unraisable" and would be printed to stderr. Catch it: it
+    # means the file is not UTF-8.
+    unraisable: list[object] = []
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
     try:
         table = pacsv.read_csv(
             pa.BufferReader(buffer),
@@ -337,7 +358,13 @@ def _read_arrow(data: bytes, offset: int, delimiter: str, width: int) -> pa.Tabl
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             raise _NotUtf8() from None
+        if any(isinstance(getattr(u, "exc_value", None), UnicodeDecodeError) for u in unraisable):
+            raise _NotUtf8() from None
         return None
+    finally:
+        sys.unraisablehook = previous_hook
+    if any(isinstance(getattr(u, "exc_value", None), UnicodeDecodeError) for u in unraisable):
+        raise _NotUtf8()
     if ragged:
         return None
     return table
@@ -345,7 +372,10 @@ def _read_arrow(data: bytes, offset: int, delimiter: str, width: int) -> pa.Tabl
 
 def _read_python(name: str, data: bytes, offset: int, delimiter: str, width: int) -> pa.Table:
     """Row-by-row read for files whose rows differ in length: every row kept, padded."""
-    text = data[offset:].decode("utf-8", errors="replace")
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:

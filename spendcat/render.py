@@ -80,3 +80,116 @@ def inspect_panel(summary: dict[str, Any]) -> RenderableType:
             problems.add_row(str(item["row"]), item["column"], repr(item["text"]))
         parts.append(problems)
     return Panel(Group(*parts), title=f"[bold]{summary['file']}", title_align="left", width=min(100, 80))
+
+
+def _money(pence: int) -> str:
+    """Whole pounds for tables (the exact figure is in the JSON report)."""
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(int(pence)) // 100:,}"
+
+
+def report_renderables(report: dict[str, Any], top: int = 10) -> list[RenderableType]:
+    """The categorisation report as Rich tables that fit an 80-column terminal."""
+    parts: list[RenderableType] = []
+    cover = report["coverage"]
+    head = Text.assemble(
+        (f"{report['files']} file(s), {report['lines']:,} lines, ", ""),
+        (pounds(report["amount_pence"]), "bold"),
+        (f"; categorised {cover['amount']:.1f}% of £ and {cover['lines']:.1f}% of lines (excluded left out)", ""),
+    )
+    parts.append(head)
+    summary = Table(box=box.SIMPLE_HEAD, title="summary", title_justify="left")
+    for name, justify in (("status", "left"), ("lines", "right"), ("% lines", "right"), ("£", "right"), ("% £", "right"), ("suppliers", "right")):
+        summary.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for item in report["summary"]:
+        summary.add_row(
+            item["status"], f"{item['lines']:,}", f"{item['share_lines']:.1f}", _money(item["amount_pence"]),
+            f"{item['share_amount']:.1f}", f"{item['suppliers']:,}",
+        )
+    parts.append(summary)
+    if report["by_category"]:
+        categories = Table(box=box.SIMPLE_HEAD, title="by category (top by £)", title_justify="left")
+        categories.add_column("category", overflow="fold", max_width=40)
+        categories.add_column("lines", justify="right")
+        categories.add_column("£", justify="right")
+        categories.add_column("% £", justify="right")
+        for item in report["by_category"][:top]:
+            categories.add_row(item["category"], f"{item['lines']:,}", _money(item["amount_pence"]), f"{item['share_amount']:.1f}")
+        if len(report["by_category"]) > top:
+            categories.add_row(Text(f"… {len(report['by_category']) - top} more (--report json)", style="dim"), "", "", "")
+        parts.append(categories)
+    if report.get("by_evidence"):
+        evidence = Table(box=box.SIMPLE_HEAD, title="decided by", title_justify="left")
+        evidence.add_column("evidence")
+        evidence.add_column("lines", justify="right")
+        evidence.add_column("£", justify="right")
+        evidence.add_column("% £", justify="right")
+        for item in report["by_evidence"]:
+            evidence.add_row(item["evidence"], f"{item['lines']:,}", _money(item["amount_pence"]), f"{item['share_amount']:.1f}")
+        parts.append(evidence)
+    if report["uncategorised"]:
+        missing = Table(box=box.SIMPLE_HEAD, title="uncategorised, by supplier and expense type (top by £)", title_justify="left")
+        missing.add_column("supplier", overflow="fold", max_width=28)
+        missing.add_column("expense type", overflow="fold", max_width=26)
+        missing.add_column("lines", justify="right")
+        missing.add_column("£", justify="right")
+        for item in report["uncategorised"][:top]:
+            missing.add_row(str(item["supplier"]), str(item["expense_type"]), f"{item['lines']:,}", _money(item["amount_pence"]))
+        parts.append(missing)
+    if report["ambiguous"]:
+        ambiguous = Table(box=box.SIMPLE_HEAD, title="ambiguous: competing categories (top by £)", title_justify="left")
+        ambiguous.add_column("supplier", overflow="fold", max_width=22)
+        ambiguous.add_column("candidates", overflow="fold", max_width=26)
+        ambiguous.add_column("top evidence", overflow="fold", max_width=14)
+        ambiguous.add_column("£", justify="right")
+        for item in report["ambiguous"][:top]:
+            ambiguous.add_row(str(item["supplier"]), str(item["other_categories"]), str(item["decided_by"]), _money(item["amount_pence"]))
+        parts.append(ambiguous)
+    return parts
+
+
+def explain_panel(explanation: dict[str, Any]) -> RenderableType:
+    """One line's fields, the rules that fired, the supplier candidates and the outcome."""
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold")
+    fields.add_column(overflow="fold")
+    for name, value in explanation["fields"].items():
+        if value is not None and value != "":
+            fields.add_row(name, value)
+    rules = Table(box=box.SIMPLE_HEAD, title=f"rules fired ({len(explanation['rules_fired'])} of {explanation['rules_considered']})", title_justify="left")
+    rules.add_column("priority", justify="right")
+    rules.add_column("rule", overflow="fold")
+    rules.add_column("category", overflow="fold")
+    for item in explanation["rules_fired"]:
+        rules.add_row(str(item["priority"]), item["rule"], item["category"])
+    matching = explanation["matching"]
+    suppliers = Table(
+        box=box.SIMPLE_HEAD,
+        title=(
+            f"supplier candidates (priority {explanation['supplier_priority']}; accept ≥{matching['accept']}, "
+            f"review ≥{matching['review']}, margin {matching['margin']})"
+        ),
+        title_justify="left",
+    )
+    suppliers.add_column("score", justify="right")
+    suppliers.add_column("directory name", overflow="fold")
+    suppliers.add_column("category", overflow="fold")
+    suppliers.add_column("match")
+    for item in explanation["supplier_candidates"]:
+        suppliers.add_row(f"{item['score']:.0f}", item["name"], item["category"], item["method"])
+    outcome = Text.assemble(
+        ("status ", "bold"), (explanation["status"], "cyan"),
+        ("  category ", "bold"), (str(explanation["category"] or "-"), ""),
+        ("  decided by ", "bold"), (str(explanation["decided_by"] or "-"), ""),
+    )
+    parts: list[RenderableType] = [fields, rules, suppliers, outcome]
+    if explanation["other_categories"]:
+        parts.append(Text(f"other candidates: {explanation['other_categories']}"))
+    parts.append(
+        Text(
+            "The highest priority with evidence decides; different categories at that priority, or a weak "
+            "supplier match, make the line ambiguous.",
+            style="dim",
+        )
+    )
+    return Panel(Group(*parts), title=f"[bold]{explanation['file']} row {explanation['row']}", title_align="left")

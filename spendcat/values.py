@@ -17,7 +17,12 @@ import pyarrow.compute as pc
 # Anything that can stand beside the digits of an amount and means nothing: currency signs
 # and codes, spaces (including the no-break space Excel exports), a leading plus.
 _MONEY_NOISE = "[£$€\\s\u00a0+]|GBP|EUR|USD"
-_NEGATIVE = r"^-|-$|^\(.*\)$|(?i:\bCR)$"
+# Checked after the noise is gone, so `£-5.00`, `£(12.00)` and `100 CR` are negative too.
+_NEGATIVE = r"^-|-$|^\(.*\)$|(?i:CR)$"
+# Thousands separators, where used, must group by three: `1,2,3` or `12,34` is not an
+# amount (it is reported), rather than silently read as 123.00 or 1,234.00.
+_GROUPED = r"^(\d{1,3}(,\d{3})+|\d*)(\.\d*)?$"
+_GROUPED_DECIMAL_COMMA = r"^(\d{1,3}(\.\d{3})+|\d*)(,\d*)?$"
 _AMOUNT_SHAPE = r"^(\d{1,15}(\.\d*)?|\.\d+)$"
 # Three fractional digits are enough to round half-up to the penny exactly: cutting the
 # digits after them cannot move a value across a half-penny boundary.
@@ -52,17 +57,20 @@ def parse_amounts(text: pa.Array, decimal_comma: bool | None = None) -> ParsedAm
     text = _strip(text.cast(pa.string()).fill_null(""))
     if decimal_comma is None:
         decimal_comma = uses_decimal_comma(text)
-    negative = pc.match_substring_regex(text, _NEGATIVE)
-    digits = pc.replace_substring_regex(text, _MONEY_NOISE, "")
+    # A minus sign or an en dash typed by a word processor still means minus.
+    digits = pc.replace_substring_regex(text, "[\u2212\u2013]", "-")
+    digits = pc.replace_substring_regex(digits, _MONEY_NOISE, "")
+    negative = pc.match_substring_regex(digits, _NEGATIVE)
     digits = pc.replace_substring_regex(digits, r"^\((.*)\)$", r"\1")
     digits = pc.replace_substring_regex(digits, r"^-|-$|(?i:CR)$", "")
+    grouped = pc.match_substring_regex(digits, _GROUPED_DECIMAL_COMMA if decimal_comma else _GROUPED)
     if decimal_comma:
         digits = pc.replace_substring(digits, ".", "")
         digits = pc.replace_substring(digits, ",", ".")
     else:
         digits = pc.replace_substring(digits, ",", "")
     blank = pc.equal(pc.utf8_length(text), 0)
-    shaped = pc.match_substring_regex(digits, _AMOUNT_SHAPE)
+    shaped = pc.and_(pc.match_substring_regex(digits, _AMOUNT_SHAPE), grouped)
     good = pc.and_(shaped, pc.invert(blank))
     kept = pc.if_else(good, pc.replace_substring_regex(digits, _FRACTION_KEPT, r"\1"), "0")
     kept = pc.replace_substring_regex(kept, r"^\.", "0.")
@@ -103,7 +111,12 @@ DATE_FORMATS: tuple[str, ...] = (
     "%m/%d/%y",
 )
 EXCEL_SERIAL = "excel-serial"
-_TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?|T00:00:00Z?)$")
+_FALLBACK_FORMATS: tuple[str, ...] = (*(f for f in DATE_FORMATS if not f.startswith("%m")), EXCEL_SERIAL)
+# A time of day after the date, as exports write it: ` 00:00:00`, ` 3:30 PM`, `T00:00:00Z`,
+# `T00:00:00.000+01:00` (ISO timestamps from APIs carry fractions and offsets).
+_TIME_SUFFIX = re.compile(
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)$"
+)
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -116,6 +129,7 @@ class ParsedDates:
 
 def _parse_unique_dates(values: pd.Series, date_format: str) -> pd.Series:
     if date_format == EXCEL_SERIAL:
+        values = values.where(values.str.fullmatch(r"\d{5}(\.\d+)?"))
         serial = pd.to_numeric(values, errors="coerce")
         plausible = serial.between(2, 2958465)  # 1900-01-01 .. 9999-12-31 as Excel counts
         days = serial.where(plausible).floordiv(1)
@@ -150,11 +164,26 @@ def parse_dates(text: pa.Array, date_format: str | None = None) -> ParsedDates:
     present = bare.str.len() > 0
     if date_format is None and present.any():
         date_format = _choose_date_format(bare[present].drop_duplicates().reset_index(drop=True))
-    if date_format is None:
-        parsed = pd.Series(pd.NaT, index=bare.index, dtype="datetime64[ns]")
-    else:
-        parsed = pd.Series(pd.NaT, index=bare.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=bare.index, dtype="datetime64[ns]")
+    if date_format is not None:
         parsed[present] = _parse_unique_dates(bare[present], date_format).to_numpy()
+        # A few values in another unambiguous format (a text cell among date cells, `1 April`
+        # beside `30 Apr`) are read in the first day-first format that fits them; month-first
+        # is never guessed for a single value.
+        for fallback in _FALLBACK_FORMATS:
+            left = present & parsed.isna()
+            if not left.any():
+                break
+            if fallback == date_format:
+                continue
+            candidates = bare[left]
+            if fallback == EXCEL_SERIAL:
+                # A stray number is taken for a serial only if it falls in 1990..2100, so a
+                # reference typed in the date column is reported rather than dated 1933.
+                numeric = candidates.where(candidates.str.fullmatch(r"\d{5}(\.\d+)?"))
+                serial = pd.to_numeric(numeric, errors="coerce")
+                candidates = candidates.where(serial.between(32874, 73051))
+            parsed[left] = _parse_unique_dates(candidates, fallback).to_numpy()
     unique_dates = pa.array(parsed.dt.date.where(parsed.notna(), None), type=pa.date32())
     unique_invalid = (present & parsed.isna()).to_numpy()
     indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
@@ -174,8 +203,32 @@ REDACTED_SUPPLIER = re.compile(
     r"|\bcommercial\s+confidentiality\b",
     re.IGNORECASE,
 )
-# Values of a redaction flag column that mean "not redacted".
-_FLAG_FALSE = {"", "n", "no", "false", "0", "none", "-"}
+# A supplier text ending in a company form names a company, whatever words precede it
+# ("Personal Data Solutions Ltd", "Third Party Logistics Ltd").
+_COMPANY_FORM = re.compile(
+    r"\b(?:ltd|limited|plc|llp|cic|inc|llc|gmbh|co)\.?\s*$",
+    re.IGNORECASE,
+)
+# Values of a redaction flag column that mean "redacted": a yes, or words saying so.
+# Anything else is a label of another kind: Tameside's flag column says `Redacted Supplier`
+# on redacted lines and `Business Payment` on lines that name a sole trader on purpose.
+_FLAG_TRUE = {"y", "yes", "true", "1", "x", "r"}
+_FLAG_WORDS = re.compile(r"redact|with?h?eld|personal|confidential|suppress|removed", re.IGNORECASE)
+
+
+_FLAG_NEGATED = re.compile(r"^(?:not?|non)\b|^un", re.IGNORECASE)
+
+
+def _flag_set(value: object) -> bool:
+    text = str(value).strip().lower()
+    if _FLAG_NEGATED.search(text):  # `Not redacted`, `Non-personal`, `Unredacted`
+        return False
+    return text in _FLAG_TRUE or bool(_FLAG_WORDS.search(text))
+
+
+def _supplier_says_redacted(value: object) -> bool:
+    text = str(value)
+    return bool(REDACTED_SUPPLIER.search(text)) and not _COMPANY_FORM.search(text)
 
 
 def redacted_suppliers(supplier: pd.Series, flag: pd.Series | None = None) -> np.ndarray:
@@ -185,11 +238,11 @@ def redacted_suppliers(supplier: pd.Series, flag: pd.Series | None = None) -> np
     use) or when the publisher's own redaction flag column is set on it.
     """
     codes, uniques = pd.factorize(supplier, use_na_sentinel=True)
-    unique_marked = np.array([bool(REDACTED_SUPPLIER.search(str(v))) for v in uniques], dtype=bool)
+    unique_marked = np.array([_supplier_says_redacted(v) for v in uniques], dtype=bool)
     marked = np.where(codes >= 0, unique_marked[codes] if len(uniques) else False, False)
     if flag is not None:
         flag_codes, flag_uniques = pd.factorize(flag, use_na_sentinel=True)
-        unique_set = np.array([str(v).strip().lower() not in _FLAG_FALSE for v in flag_uniques], dtype=bool)
+        unique_set = np.array([_flag_set(v) for v in flag_uniques], dtype=bool)
         flagged = np.where(flag_codes >= 0, unique_set[flag_codes] if len(flag_uniques) else False, False)
         marked = marked | flagged
     return marked

@@ -1,0 +1,189 @@
+"""Where spendcat's reader spends time and memory, stage by stage, by hand.
+
+    /work/venv/bin/python benchmarks/stages_read.py [--lines 1000000] [--encoding utf-8|cp1252]
+
+Wraps the reader's stages from the outside (spendcat itself is not changed: the names the
+reader calls are patched in its modules for this process only) and samples this process's
+RSS every 2 ms on a thread. For each stage: seconds, RSS on entry, the highest RSS sampled
+while it ran, and what it left behind on exit. Run bench_read.py first (or this generates
+the file). Stages that no longer exist in spendcat are skipped, so this keeps running while
+the reader changes; nested stages are indented under the stage that called them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+PAGE_KB = 4
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_KB
+
+
+class Sampler(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, int]] = []
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            self.samples.append((time.perf_counter(), _rss_kb()))
+            time.sleep(0.002)
+
+    def peak(self, start: float, end: float) -> int:
+        return max((kb for t, kb in self.samples if start <= t <= end), default=0)
+
+
+RECORDS: list[dict] = []
+DEPTH = [0]
+
+
+def _wrap(module, name: str, label: str) -> None:
+    original = getattr(module, name, None)
+    if original is None or getattr(original, "_staged", False):
+        return
+
+    @functools.wraps(original)
+    def staged(*args, **kwargs):
+        record = {"label": label, "depth": DEPTH[0], "rss_in": _rss_kb(), "start": time.perf_counter()}
+        RECORDS.append(record)
+        DEPTH[0] += 1
+        try:
+            return original(*args, **kwargs)
+        finally:
+            DEPTH[0] -= 1
+            record["end"] = time.perf_counter()
+            record["rss_out"] = _rss_kb()
+
+    staged._staged = True
+    setattr(module, name, staged)
+
+
+def _instrument() -> None:
+    import spendcat.publication as publication
+    import spendcat.read as read
+
+    _wrap(publication, "open_sources", "open_sources (read the file's bytes)")
+    _wrap(publication, "grids_of", "grids_of (sniff, decode, head records)")
+    _wrap(read, "_read_arrow", "read._read_arrow (pyarrow CSV parse)")
+    _wrap(read, "_read_python", "read._read_python (SLOW PATH: ragged rows)")
+    _wrap(read, "_transcode", "read._transcode (re-encode to UTF-8)")
+    _wrap(publication, "find_header_row", "find_header_row")
+    _wrap(publication, "map_columns", "map_columns")
+    _wrap(publication, "_classify_rows", "_classify_rows (blank/total/summary rows)")
+    _wrap(publication, "_take", "_take (kept rows; combine_chunks)")
+    _wrap(publication, "parse_amounts", "parse_amounts")
+    _wrap(publication, "parse_dates", "parse_dates")
+    _wrap(publication, "_trimmed_categorical", "_trimmed_categorical (one per text field)")
+    _wrap(publication, "redacted_suppliers", "redacted_suppliers")
+    _wrap(publication, "_problems", "_problems")
+    _wrap(publication, "_read_table", "_read_table (everything after the header is found)")
+
+
+def _inline_steps(path: Path) -> list[tuple[str, float, float]]:
+    """Time, apart, the steps _read_table does inline (no function to wrap): the not-blank
+    regex over every column, and the `original` frame's to_pandas. (seconds, RSS growth)"""
+    import pyarrow.compute as pc
+
+    from spendcat.read import grids_of, open_sources
+
+    source = open_sources(path)[0]
+    grid = grids_of(source)[0]
+    from spendcat.columns import find_header_row
+
+    table, _ = grid.body(find_header_row(grid.head))
+    body = table.slice(1)
+    steps = []
+    before, started = _rss_kb(), time.perf_counter()
+    [pc.match_substring_regex(body.column(i), "[^\\s\u00a0]").to_numpy(zero_copy_only=False) for i in range(body.num_columns)]
+    steps.append(("not_blank: match_substring_regex x columns (inline)", time.perf_counter() - started, _rss_kb() - before))
+    columns = [body.column(i).combine_chunks() for i in range(body.num_columns)]
+    before, started = _rss_kb(), time.perf_counter()
+    frame = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))]).to_pandas()
+    steps.append(("original: Table.from_arrays(...).to_pandas() (inline)", time.perf_counter() - started, _rss_kb() - before))
+    del frame
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Stage-by-stage time and RSS of read_publications.")
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=20240131)
+    parser.add_argument("--encoding", default="utf-8", choices=["utf-8", "cp1252"])
+    args = parser.parse_args(argv)
+    path = DATA / f"publication-{args.lines}-{args.seed}-{args.encoding}.csv"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        manifest = path.with_name(path.name + ".manifest.json")
+        command = [sys.executable, str(HERE / "generate.py"), str(path), "--lines", str(args.lines)]
+        command += ["--seed", str(args.seed), "--encoding", args.encoding, "--manifest", str(manifest)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    from spendcat.publication import read_publications
+
+    _instrument()
+    sampler = Sampler()
+    sampler.start()
+    base = _rss_kb()
+    started = time.perf_counter()
+    pubs = read_publications(path)
+    total = time.perf_counter() - started
+    time.sleep(0.01)
+    sampler.running = False
+    sampler.join()
+    peak = sampler.peak(started, time.perf_counter())
+    file_mb = path.stat().st_size / 1e6
+
+    # Merge repeated calls of one stage at one depth (e.g. _trimmed_categorical x6).
+    merged: dict[tuple[int, str], dict] = {}
+    order: list[tuple[int, str]] = []
+    for record in RECORDS:
+        key = (record["depth"], record["label"])
+        if key not in merged:
+            merged[key] = {"calls": 0, "seconds": 0.0, "peak": 0, "rss_in": record["rss_in"], "held": 0}
+            order.append(key)
+        entry = merged[key]
+        entry["calls"] += 1
+        entry["seconds"] += record["end"] - record["start"]
+        entry["peak"] = max(entry["peak"], sampler.peak(record["start"], record["end"]) - base)
+        entry["held"] += record["rss_out"] - record["rss_in"]
+
+    def mb(kb: float) -> str:
+        return f"{kb * 1024 / 1e6:8.0f}"
+
+    print(f"file {path.name}: {file_mb:.1f} MB; read_publications {total:.3f} s (warm-up not done: cold call);")
+    print(f"RSS before the read {mb(base).strip()} MB; peak above it {mb(peak - base).strip()} MB ({(peak - base) * 1024 / 1e6 / file_mb:.1f}x file)")
+    print(f"pyarrow pool holds {pa.total_allocated_bytes() / 1e6:.0f} MB after the read (backend {pa.default_memory_pool().backend_name})\n")
+    print(f"{'stage':<66}{'calls':>6}{'seconds':>9}{'peak MB':>9}{'kept MB':>9}")
+    print("  (peak: highest RSS above the pre-read RSS while the stage ran; kept: RSS growth across it)")
+    for key in order:
+        depth, label = key
+        entry = merged[key]
+        print(f"{'  ' * depth + label:<66}{entry['calls']:>6}{entry['seconds']:>9.3f}{mb(entry['peak'])}{mb(entry['held'])}")
+    for outer in (r for r in RECORDS if r["label"].startswith("_read_table")):
+        inner = sum(r["end"] - r["start"] for r in RECORDS if r["depth"] == outer["depth"] + 1 and outer["start"] <= r["start"] <= outer["end"])
+        label = "  " * (outer["depth"] + 1) + "_read_table's own lines (not in a stage above)"
+        print(f"{label:<66}{'':>6}{outer['end'] - outer['start'] - inner:>9.3f}")
+    print(f"\nresult: {pubs[0].line_count:,} lines, {pubs[0].amount_pence:,} pence")
+    del pubs
+    print("\ninline steps of _read_table, timed apart on the same file:")
+    for label, seconds, grown in _inline_steps(path):
+        print(f"  {label:<64}{seconds:>9.3f} s  RSS +{grown * 1024 / 1e6:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

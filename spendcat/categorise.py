@@ -1,0 +1,385 @@
+"""Give every line a purpose category, a status and the reason, from rules and suppliers.
+
+The evaluation order (README, "How a line is categorised") is:
+
+1. Every rule whose conditions hold on the line is evidence for its category (or for
+   exclusion) at the rule's priority.
+2. The supplier directory is evidence at `matching.supplier_priority`: a match by company
+   number, else by exact normalised name, else fuzzy. A fuzzy score in the review band, a
+   runner-up of another category within the margin, or one name listed under two
+   categories makes that evidence *weak*.
+3. The highest priority with evidence decides. If evidence at that priority names different
+   categories, or the deciding evidence is weak, the line is `ambiguous`. If it says
+   exclude, the line is `excluded`; otherwise `categorised`. No evidence: `uncategorised`.
+4. Ties between rules naming the same category go to the earlier rule in the layered order.
+
+Conditions run once per distinct value of a field and are broadcast back to the lines, so
+the cost follows the number of distinct suppliers and expense types, not of lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from spendcat.publication import Publication
+from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, RuleSet, keyword_pattern
+from spendcat.suppliers import SupplierDirectory
+
+CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED = "categorised", "ambiguous", "uncategorised", "excluded"
+STATUSES = (CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED)
+ADDED_COLUMNS = (
+    "category", "category_label", "category_group", "status", "decided_by", "score",
+    "matched_supplier", "other_categories",
+)
+_EXCLUDE_CODE = -2
+
+
+@dataclass
+class _FieldValues:
+    codes: np.ndarray  # per line, -1 where blank
+    uniques: pa.Array  # distinct values (strings)
+
+
+@dataclass
+class Evidence:
+    """Every piece of evidence for every line: parallel arrays, one entry per (line, source)."""
+
+    rows: list[np.ndarray] = field(default_factory=list)
+    priorities: list[np.ndarray] = field(default_factory=list)
+    categories: list[np.ndarray] = field(default_factory=list)
+    sources: list[np.ndarray] = field(default_factory=list)
+    weak: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, rows: np.ndarray, priority: int | np.ndarray, category: int | np.ndarray, source: int | np.ndarray, weak: bool | np.ndarray = False) -> None:
+        n = len(rows)
+        if not n:
+            return
+        self.rows.append(rows.astype(np.int64))
+        self.priorities.append(np.broadcast_to(np.asarray(priority, dtype=np.int32), (n,)).copy())
+        self.categories.append(np.broadcast_to(np.asarray(category, dtype=np.int32), (n,)).copy())
+        self.sources.append(np.broadcast_to(np.asarray(source, dtype=np.int32), (n,)).copy())
+        self.weak.append(np.broadcast_to(np.asarray(weak, dtype=bool), (n,)).copy())
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        if not self.rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.astype(np.int32), empty.astype(np.int32), empty.astype(np.int32), empty.astype(bool)
+        return tuple(np.concatenate(parts) for parts in (self.rows, self.priorities, self.categories, self.sources, self.weak))
+
+
+class LineView:
+    """The fields of one publication's lines as rules see them, each computed once."""
+
+    def __init__(self, publication: Publication) -> None:
+        self.publication = publication
+        self.count = publication.line_count
+        self._fields: dict[str, _FieldValues | None] = {}
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
+
+    def text_field(self, name: str) -> _FieldValues | None:
+        if name in self._fields:
+            return self._fields[name]
+        values: _FieldValues | None = None
+        lines, original = self.publication.lines, self.publication.original
+        if name.startswith(COLUMN_PREFIX):
+            header = name[len(COLUMN_PREFIX) :].strip().lower()
+            matches = [c for c in original.columns if str(c).strip().lower() == header]
+            if matches:
+                codes, uniques = pd.factorize(original[matches[0]].astype(object).where(original[matches[0]].notna(), None))
+                values = _FieldValues(codes.astype(np.int64), pa.array(list(uniques), type=pa.string()))
+        elif name in lines.columns and isinstance(lines[name].dtype, pd.CategoricalDtype):
+            column = lines[name]
+            values = _FieldValues(
+                column.cat.codes.to_numpy().astype(np.int64),
+                pa.array(column.cat.categories.astype(object).tolist(), type=pa.string()),
+            )
+        self._fields[name] = values
+        return values
+
+    def condition(self, name: str, condition: Condition) -> np.ndarray:
+        key = (name, condition.key())
+        if key not in self._masks:
+            if name == "purpose":
+                masks = [self.condition(f, condition) for f in PURPOSE_FIELDS]
+                if condition.missing is True:
+                    mask = np.logical_and.reduce(masks)
+                else:
+                    mask = np.logical_or.reduce(masks)
+            elif name == "amount":
+                mask = self._amount(condition)
+            elif name == "date":
+                mask = self._date(condition)
+            else:
+                mask = self._text(name, condition)
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def _amount(self, condition: Condition) -> np.ndarray:
+        pence = self.publication.lines["amount_pence"]
+        present = pence.notna().to_numpy()
+        values = pence.fillna(0).to_numpy(dtype=np.int64)
+        mask = np.ones(self.count, dtype=bool)
+        if condition.missing is not None:
+            mask &= ~present if condition.missing else present
+        if condition.min is not None:
+            mask &= present & (values >= int(condition.min * 100))
+        if condition.max is not None:
+            mask &= present & (values <= int(condition.max * 100))
+        return mask
+
+    def _date(self, condition: Condition) -> np.ndarray:
+        dates = self.publication.lines["date"].to_numpy()
+        present = ~np.isnat(dates)
+        mask = np.ones(self.count, dtype=bool)
+        if condition.missing is not None:
+            mask &= ~present if condition.missing else present
+        if condition.from_ is not None:
+            mask &= present & (dates >= np.datetime64(condition.from_))
+        if condition.to is not None:
+            mask &= present & (dates <= np.datetime64(condition.to))
+        return mask
+
+    def _text(self, name: str, condition: Condition) -> np.ndarray:
+        values = self.text_field(name)
+        if values is None:
+            # A field the publication does not have is blank on every line.
+            return np.full(self.count, condition.missing is True and _only_missing(condition))
+        present = values.codes >= 0
+        mask = np.ones(self.count, dtype=bool)
+        if condition.missing is not None:
+            mask &= ~present if condition.missing else present
+        unique_mask = _unique_text_mask(values.uniques, condition)
+        if unique_mask is not None:
+            row_mask = np.zeros(self.count, dtype=bool)
+            if len(unique_mask):
+                row_mask[present] = unique_mask[values.codes[present]]
+            mask &= row_mask
+        return mask
+
+    def clause(self, clause: Clause) -> np.ndarray:
+        mask = np.ones(self.count, dtype=bool)
+        for name, condition in clause.items():
+            mask &= self.condition(name, condition)
+        return mask
+
+
+def _only_missing(condition: Condition) -> bool:
+    return set(condition.model_dump(exclude_none=True)) == {"missing"}
+
+
+def _unique_text_mask(uniques: pa.Array, condition: Condition) -> np.ndarray | None:
+    """Which distinct values satisfy the text tests of a condition (None: no text test)."""
+    tests = []
+    if condition.any:
+        tests.append(pc.match_substring_regex(uniques, keyword_pattern(condition.any)))
+    for word in condition.all or []:
+        tests.append(pc.match_substring_regex(uniques, keyword_pattern([word])))
+    if condition.regex:
+        tests.append(pc.match_substring_regex(uniques, condition.regex))
+    if condition.equals is not None or condition.in_ is not None:
+        folded = pc.utf8_lower(pc.utf8_trim_whitespace(uniques))
+        if condition.equals is not None:
+            tests.append(pc.equal(folded, condition.equals.strip().lower()))
+        if condition.in_ is not None:
+            tests.append(pc.is_in(folded, value_set=pa.array([v.strip().lower() for v in condition.in_], type=pa.string())))
+    if not tests:
+        return None
+    combined = tests[0]
+    for test in tests[1:]:
+        combined = pc.and_(combined, test)
+    return combined.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def rule_masks(view: LineView, rule_set: RuleSet) -> list[np.ndarray]:
+    """For each rule of the set, which lines it fires on."""
+    masks = []
+    for loaded in rule_set.rules:
+        rule = loaded.rule
+        mask = view.clause(rule.when) if rule.when else np.ones(view.count, dtype=bool)
+        if rule.any_of:
+            mask &= np.logical_or.reduce([view.clause(c) for c in rule.any_of])
+        for clause in rule.unless:
+            mask &= ~view.clause(clause)
+        masks.append(mask)
+    return masks
+
+
+class SupplierCache:
+    """Directory matches for the distinct supplier names of a whole run, computed once each."""
+
+    def __init__(self, directory: SupplierDirectory) -> None:
+        self.directory = directory
+        self._known: dict[str, dict[str, Any]] = {}
+
+    def lookup(self, names: list[str]) -> pd.DataFrame:
+        new = [n for n in dict.fromkeys(names) if n not in self._known]
+        if new:
+            found = self.directory.match(pd.Series(new, dtype=object))
+            for name, record in zip(new, found.to_dict("records")):
+                self._known[name] = record
+        return pd.DataFrame([self._known[n] for n in names], columns=["category", "method", "score", "matched", "weak", "runner_up", "runner_up_score"])
+
+
+@dataclass
+class Categorisation:
+    """The result for one publication: the added columns, one row per line, in order."""
+
+    added: pd.DataFrame
+    rule_fires: np.ndarray  # lines each rule fired on
+    rule_wins: np.ndarray  # lines each rule decided
+
+
+class Categoriser:
+    """Applies one rule set and supplier directory to publications."""
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self.taxonomy = rule_set.taxonomy
+        self.directory = SupplierDirectory(rule_set.suppliers, rule_set.matching)
+        self.suppliers = SupplierCache(self.directory)
+        self.category_ids: list[str] = list(self.taxonomy.ids)
+        self._category_code = {c: i for i, c in enumerate(self.category_ids)}
+        rule_count = len(rule_set.rules)
+        self.source_names = [r.rule.id for r in rule_set.rules] + ["supplier:company", "supplier:exact", "supplier:fuzzy"]
+        self._supplier_source = {"company": rule_count, "exact": rule_count + 1, "fuzzy": rule_count + 2}
+
+    def evidence(self, publication: Publication) -> tuple[Evidence, list[np.ndarray], pd.DataFrame | None, np.ndarray | None]:
+        view = LineView(publication)
+        evidence = Evidence()
+        masks = rule_masks(view, self.rule_set)
+        for index, (loaded, mask) in enumerate(zip(self.rule_set.rules, masks)):
+            rule = loaded.rule
+            code = _EXCLUDE_CODE if rule.exclude else self._category_code[self.taxonomy.get(rule.category).id]
+            evidence.add(np.flatnonzero(mask), rule.priority, code, index)
+        supplier_matches, supplier_codes = None, None
+        supplier = publication.lines["supplier"] if "supplier" in publication.lines else None
+        if supplier is not None and len(self.directory) and len(supplier.cat.categories):
+            names = supplier.cat.categories.astype(str).tolist()
+            supplier_matches = self.suppliers.lookup(names)
+            supplier_codes = supplier.cat.codes.to_numpy().astype(np.int64)
+            if "company_number" in publication.lines:
+                supplier_matches = self._with_company_numbers(publication, supplier_matches, supplier_codes)
+            unique_category = np.array(
+                [self._category_code.get(c, -1) if isinstance(c, str) else -1 for c in supplier_matches["category"]], dtype=np.int32
+            )
+            unique_source = np.array(
+                [self._supplier_source.get(m, -1) if isinstance(m, str) else -1 for m in supplier_matches["method"]], dtype=np.int32
+            )
+            unique_weak = supplier_matches["weak"].to_numpy(dtype=bool)
+            present = supplier_codes >= 0
+            rows = np.flatnonzero(present)
+            codes = supplier_codes[rows]
+            has = unique_category[codes] >= 0
+            rows, codes = rows[has], codes[has]
+            evidence.add(rows, self.rule_set.matching.supplier_priority, unique_category[codes], unique_source[codes], unique_weak[codes])
+        return evidence, masks, supplier_matches, supplier_codes
+
+    def _with_company_numbers(self, publication: Publication, matches: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+        # A company number on the line outranks any name match: look up each distinct
+        # (supplier, company number) pair, and let a number match replace the name's.
+        numbers = publication.lines["company_number"]
+        if not numbers.notna().any():
+            return matches
+        pairs = pd.DataFrame({"code": codes, "number": numbers.astype(object)}).dropna().drop_duplicates("code")
+        if pairs.empty:
+            return matches
+        found = self.directory.match(pd.Series([""] * len(pairs), dtype=object), pd.Series(pairs["number"].tolist(), dtype=object))
+        matches = matches.copy()
+        for code, record in zip(pairs["code"], found.to_dict("records")):
+            if record["method"] == "company":
+                for column, value in record.items():
+                    matches.at[int(code), column] = value
+        return matches
+
+    def categorise(self, publication: Publication) -> Categorisation:
+        evidence, masks, supplier_matches, supplier_codes = self.evidence(publication)
+        count = publication.line_count
+        rows, priorities, categories, sources, weak = evidence.arrays()
+        order = np.lexsort((sources, -priorities.astype(np.int64), rows))
+        rows, priorities, categories, sources, weak = (a[order] for a in (rows, priorities, categories, sources, weak))
+
+        has_evidence = np.zeros(count, dtype=bool)
+        winner_category = np.full(count, -1, dtype=np.int32)
+        winner_source = np.full(count, -1, dtype=np.int32)
+        winner_weak = np.zeros(count, dtype=bool)
+        contested = np.zeros(count, dtype=bool)
+        if len(rows):
+            first = np.ones(len(rows), dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            starts = np.flatnonzero(first)
+            winners = rows[starts]
+            has_evidence[winners] = True
+            winner_category[winners] = categories[starts]
+            winner_source[winners] = sources[starts]
+            winner_weak[winners] = weak[starts]
+            group = np.cumsum(first) - 1
+            top = priorities == priorities[starts][group]
+            disagree = top & (categories != categories[starts][group])
+            contested[np.unique(rows[disagree])] = True
+            weak_top = top & weak
+            winner_weak[np.unique(rows[weak_top])] = True
+
+        status = np.full(count, UNCATEGORISED, dtype=object)
+        status[has_evidence] = CATEGORISED
+        status[has_evidence & (winner_category == _EXCLUDE_CODE)] = EXCLUDED
+        status[has_evidence & (contested | winner_weak)] = AMBIGUOUS
+
+        decided = status == CATEGORISED
+        labels = np.array([self.taxonomy.get(c).label for c in self.category_ids] + [None], dtype=object)
+        groups = np.array([self.taxonomy.group_of(c) for c in self.category_ids] + [None], dtype=object)
+        ids = np.array(self.category_ids + [None], dtype=object)
+        category_index = np.where(decided, winner_category, len(self.category_ids))
+        sources_named = np.array(self.source_names + [None], dtype=object)
+        decided_by = sources_named[np.where(has_evidence, winner_source, len(self.source_names))]
+
+        score = np.full(count, np.nan)
+        matched = np.full(count, None, dtype=object)
+        if supplier_matches is not None and supplier_codes is not None:
+            present = supplier_codes >= 0
+            unique_score = supplier_matches["score"].to_numpy(dtype=float)
+            unique_matched = supplier_matches["matched"].to_numpy(dtype=object)
+            matched[present] = unique_matched[supplier_codes[present]]
+            by_supplier = has_evidence & (winner_source >= len(self.rule_set.rules))
+            score[by_supplier] = unique_score[supplier_codes[by_supplier]]
+
+        other = _other_categories(count, rows, categories, winner_category, decided, self.category_ids)
+        added = pd.DataFrame(
+            {
+                "category": ids[category_index],
+                "category_label": labels[category_index],
+                "category_group": groups[category_index],
+                "status": pd.Categorical(status, categories=list(STATUSES)),
+                "decided_by": decided_by,
+                "score": score,
+                "matched_supplier": matched,
+                "other_categories": other,
+            }
+        )
+        fires = np.array([int(m.sum()) for m in masks], dtype=np.int64)
+        wins = np.bincount(winner_source[decided & (winner_source < len(masks))], minlength=len(masks))[: len(masks)]
+        return Categorisation(added=added, rule_fires=fires, rule_wins=wins)
+
+
+def _other_categories(
+    count: int, rows: np.ndarray, categories: np.ndarray, winner: np.ndarray, decided: np.ndarray, ids: list[str]
+) -> np.ndarray:
+    """Per line, the candidate categories other than the winner (all of them when no winner)."""
+    result = np.full(count, None, dtype=object)
+    if not len(rows):
+        return result
+    keep = (categories != winner[rows]) | ~decided[rows]
+    rows, categories = rows[keep], categories[keep]
+    if not len(rows):
+        return result
+    names = np.array(ids + ["(exclude)"], dtype=object)
+    names_index = np.where(categories == _EXCLUDE_CODE, len(ids), categories)
+    frame = pd.DataFrame({"row": rows, "name": names[names_index]}).drop_duplicates()
+    joined = frame.groupby("row", sort=False)["name"].agg(lambda s: "; ".join(sorted(s)))
+    result[joined.index.to_numpy()] = joined.to_numpy()
+    return result

@@ -1,0 +1,135 @@
+"""A categorisation run over many files: read each, categorise, collect output and report.
+
+This is what `spendcat categorise` does, importable: `categorise_files(paths, rule_set)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from spendcat import __version__
+from spendcat.categorise import ADDED_COLUMNS, Categoriser
+from spendcat.publication import Publication, ReadOptions, read_publications
+from spendcat.report import REPORT_COLUMNS, build_report
+from spendcat.rules import RuleSet
+
+PROVENANCE = ("source_file", "source_sheet", "source_row")
+CANONICAL_OUT = ("amount_pence", "payment_date", "redacted")
+
+
+@dataclass
+class RunResult:
+    output: pd.DataFrame  # every line: provenance, original columns, then spendcat's columns
+    report: dict[str, Any]
+    report_frame: pd.DataFrame
+    publications: list[dict[str, Any]]
+    rule_fires: np.ndarray
+    rule_wins: np.ndarray
+    inputs: list[Path] = field(default_factory=list)
+
+
+def _unclashing(name: str, taken: set[str]) -> str:
+    """An added column never overwrites an original one of the same name."""
+    candidate = name
+    while candidate.lower() in taken:
+        candidate = f"{candidate}_spendcat"
+    return candidate
+
+
+def output_frame(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
+    """Provenance, every original column, then spendcat's canonical and decision columns."""
+    original = publication.original.reset_index(drop=True)
+    lines = publication.lines
+    taken = {str(c).lower() for c in original.columns}
+    columns: dict[str, Any] = {}
+    for name in PROVENANCE:
+        if name in lines:
+            columns[_unclashing(name, taken)] = lines[name].to_numpy() if name == "source_row" else lines[name].astype(object).to_numpy()
+    front = pd.DataFrame(columns)
+    back: dict[str, Any] = {
+        _unclashing("amount_pence", taken): lines["amount_pence"].to_numpy(),
+        _unclashing("payment_date", taken): lines["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+        _unclashing("redacted", taken): lines["redacted"].to_numpy(),
+    }
+    for name in ADDED_COLUMNS:
+        back[_unclashing(name, taken)] = added[name].to_numpy() if name != "status" else added[name].astype(str).to_numpy()
+    result = pd.concat([front, original, pd.DataFrame(back)], axis=1)
+    result[_unclashing("amount_pence", taken)] = pd.array(lines["amount_pence"].to_numpy(), dtype="Int64")
+    return result
+
+
+def _report_part(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
+    lines = publication.lines
+    part = pd.DataFrame(
+        {
+            "source_file": publication.file,
+            "supplier": lines["supplier"].astype(object) if "supplier" in lines else None,
+            "expense_type": lines["expense_type"].astype(object) if "expense_type" in lines else None,
+            "amount_pence": lines["amount_pence"],
+        }
+    )
+    for name in ("status", "category", "category_label", "decided_by", "other_categories"):
+        part[name] = added[name].to_numpy()
+    return part[list(REPORT_COLUMNS)]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def categorise_files(
+    paths: Sequence[Path],
+    rule_set: RuleSet,
+    options: ReadOptions | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> RunResult:
+    """Read and categorise every file; one output frame and one report for the run."""
+    categoriser = Categoriser(rule_set)
+    outputs, report_parts, described = [], [], []
+    fires = np.zeros(len(rule_set.rules), dtype=np.int64)
+    wins = np.zeros(len(rule_set.rules), dtype=np.int64)
+    for path in paths:
+        for publication in read_publications(path, options):
+            result = categoriser.categorise(publication)
+            fires += result.rule_fires
+            wins += result.rule_wins
+            outputs.append(output_frame(publication, result.added))
+            report_parts.append(_report_part(publication, result.added))
+            described.append(
+                {"file": publication.file, "lines": publication.line_count, "amount_pence": publication.amount_pence}
+            )
+        if on_file is not None:
+            on_file(path)
+    output = pd.concat(outputs, ignore_index=True, sort=False) if len(outputs) > 1 else outputs[0]
+    report_frame = pd.concat(report_parts, ignore_index=True) if len(report_parts) > 1 else report_parts[0]
+    report = build_report(report_frame, files=len(described))
+    return RunResult(output, report, report_frame, described, fires, wins, list(paths))
+
+
+def manifest(result: RunResult, rule_set: RuleSet, options: dict[str, Any]) -> dict[str, Any]:
+    """What a published categorisation was made from, so it can be re-derived."""
+    return {
+        "spendcat_version": __version__,
+        "inputs": [{"file": str(p), "sha256": sha256(p)} for p in result.inputs],
+        "rule_files": [{"file": str(p), "sha256": sha256(p)} for p in rule_set.files],
+        "supplier_files": [{"file": str(p), "sha256": sha256(p)} for p in rule_set.supplier_paths],
+        "taxonomy": rule_set.taxonomy.source if hasattr(rule_set.taxonomy, "source") else None,
+        "matching": rule_set.matching.model_dump(),
+        "options": options,
+        "publications": result.publications,
+        "lines": result.report["lines"],
+        "amount_pence": result.report["amount_pence"],
+        "coverage": result.report["coverage"],
+        "summary": result.report["summary"],
+    }

@@ -1,0 +1,166 @@
+"""Decisions: precedence, every status, supplier evidence in the order, the report's sums."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spendcat.categorise import STATUSES, Categoriser
+from spendcat.report import build_report
+from spendcat.rulecheck import publication_from_records
+from spendcat.rules import load_rule_set
+
+RULES = """\
+spendcat: 1
+matching: {accept: 90, review: 80, margin: 5, supplier_priority: 40}
+rules:
+  - id: agency
+    category: workforce.agency
+    priority: 50
+    when: {purpose: [agency staff]}
+  - id: consultancy
+    category: professional.consultancy
+    priority: 50
+    when: {purpose: [interim]}
+  - id: care-home
+    category: social_care.residential
+    priority: 60
+    when: {purpose: [residential]}
+  - id: recharge
+    exclude: true
+    priority: 90
+    when: {purpose: [internal recharge]}
+  - id: low-priority-it
+    category: ict.services
+    priority: 10
+    when: {purpose: [services]}
+suppliers:
+  - {name: Hays Specialist Recruitment Limited, category: workforce.agency}
+  - {name: Acme Software Solutions, category: ict.software}
+"""
+
+
+@pytest.fixture
+def categoriser(tmp_path: Path) -> Categoriser:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    return Categoriser(load_rule_set([path]))
+
+
+def run(categoriser: Categoriser, records: list[dict]) -> pd.DataFrame:
+    added = categoriser.categorise(publication_from_records(records)).added
+    return added.astype(object).where(added.notna(), None)
+
+
+def test_every_status(categoriser: Categoriser) -> None:
+    added = run(
+        categoriser,
+        [
+            {"expense_type": "Agency Staff"},  # one rule
+            {"expense_type": "Agency Staff Interim"},  # two rules, same priority, different categories
+            {"expense_type": "Stationery"},  # nothing
+            {"expense_type": "Internal Recharge"},  # exclusion
+        ],
+    )
+    assert added["status"].tolist() == ["categorised", "ambiguous", "uncategorised", "excluded"]
+    assert added["category"].tolist() == ["workforce.agency", None, None, None]
+    assert added["decided_by"].tolist()[0] == "agency"
+    assert added["other_categories"].tolist()[1] == "professional.consultancy; workforce.agency"
+
+
+def test_higher_priority_wins_and_others_are_listed(categoriser: Categoriser) -> None:
+    added = run(categoriser, [{"expense_type": "Residential Agency Staff"}])
+    assert added["category"].tolist() == ["social_care.residential"]
+    assert added["other_categories"].tolist() == ["workforce.agency"]
+
+
+def test_exclusion_outranks_categories(categoriser: Categoriser) -> None:
+    added = run(categoriser, [{"expense_type": "Internal recharge - agency staff"}])
+    assert added["status"].tolist() == ["excluded"]
+
+
+def test_supplier_evidence_sits_at_its_priority(categoriser: Categoriser) -> None:
+    added = run(
+        categoriser,
+        [
+            {"supplier": "HAYS SPECIALIST RECRUITMENT LTD"},  # exact, nothing else
+            {"supplier": "Acme Software Solutions Ltd", "expense_type": "Residential"},  # rule 60 beats supplier 40
+            {"supplier": "Acme Software Solutions Ltd", "expense_type": "Support services"},  # supplier 40 beats rule 10
+            {"supplier": "Acme Sofware Solutions"},  # fuzzy, accepted
+        ],
+    )
+    assert added["category"].tolist() == ["workforce.agency", "social_care.residential", "ict.software", "ict.software"]
+    assert added["decided_by"].tolist() == ["supplier:exact", "care-home", "supplier:exact", "supplier:fuzzy"]
+    assert added["matched_supplier"].tolist()[3] == "Acme Software Solutions"
+    assert added["score"].tolist()[0] == 100.0
+    assert 90 <= added["score"].tolist()[3] < 100
+
+
+def test_fuzzy_match_in_review_band_is_ambiguous(categoriser: Categoriser) -> None:
+    added = run(categoriser, [{"supplier": "Acme Soft Solutions UK"}])
+    assert added["status"].tolist() == ["ambiguous"]
+    assert added["decided_by"].tolist() == ["supplier:fuzzy"]
+
+
+def test_report_sums_reconcile(categoriser: Categoriser) -> None:
+    records = [
+        {"expense_type": "Agency Staff", "amount": "100.10", "supplier": "A"},
+        {"expense_type": "Stationery", "amount": "-20.05", "supplier": "B"},
+        {"expense_type": "Internal Recharge", "amount": "5.00", "supplier": "C"},
+    ]
+    publication = publication_from_records(records)
+    added = categoriser.categorise(publication).added
+    frame = pd.DataFrame(
+        {
+            "source_file": "x",
+            "supplier": publication.lines["supplier"].astype(object),
+            "expense_type": publication.lines["expense_type"].astype(object),
+            "amount_pence": publication.lines["amount_pence"],
+            **{c: added[c] for c in ("status", "category", "category_label", "decided_by", "other_categories")},
+        }
+    )
+    report = build_report(frame, files=1)
+    assert report["amount_pence"] == 10010 - 2005 + 500
+    assert sum(s["amount_pence"] for s in report["summary"]) == report["amount_pence"]
+    assert report["coverage"] == {"lines": 50.0, "amount": round(100 * 10010 / (10010 + 2005), 2)}
+    assert report["uncategorised"][0]["supplier"] == "B"
+
+
+words = st.sampled_from(["agency staff", "interim", "residential", "internal recharge", "services", "paper", "", "Hays Specialist"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(words, words, st.integers(min_value=-10**9, max_value=10**9)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_every_line_one_status_in_order_and_money_reconciles(categoriser: Categoriser, rows: list[tuple[str, str, int]]) -> None:
+    records = [
+        {"expense_type": a, "supplier": b, "amount": f"{p / 100:.2f}", "transaction_id": str(i)}
+        for i, (a, b, p) in enumerate(rows)
+    ]
+    publication = publication_from_records(records)
+    added = categoriser.categorise(publication).added
+    assert len(added) == len(rows)
+    assert added["status"].isin(STATUSES).all()
+    assert publication.lines["transaction_id"].astype(str).tolist() == [str(i) for i in range(len(rows))]
+    frame = pd.DataFrame(
+        {
+            "source_file": "x",
+            "supplier": publication.lines.get("supplier", pd.Series([None] * len(rows))).astype(object),
+            "expense_type": publication.lines.get("expense_type", pd.Series([None] * len(rows))).astype(object),
+            "amount_pence": publication.lines["amount_pence"],
+            **{c: added[c] for c in ("status", "category", "category_label", "decided_by", "other_categories")},
+        }
+    )
+    report = build_report(frame, files=1)
+    assert report["amount_pence"] == sum(p for _, _, p in rows)
+    assert sum(s["amount_pence"] for s in report["summary"]) == sum(p for _, _, p in rows)
+    assert sum(s["lines"] for s in report["summary"]) == len(rows)
