@@ -346,10 +346,13 @@ def rule_files_in(paths: list[Path]) -> list[Path]:
 
 def _is_taxonomy(path: Path) -> bool:
     try:
-        with path.open(encoding="utf-8") as stream:
-            return stream.readline().startswith("spendcat_taxonomy")
-    except OSError:
+        with path.open(encoding="utf-8-sig") as stream:
+            for line in stream:
+                if line.strip() and not line.lstrip().startswith("#"):
+                    return line.startswith("spendcat_taxonomy")
+    except (OSError, UnicodeDecodeError):
         return False
+    return False
 
 
 def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None) -> RuleSet:

@@ -108,9 +108,12 @@ def test_one_bad_file_does_not_hide_the_others(council_file: Path, tmp_path: Pat
     assert "empty file" in result.stderr
 
 
-def test_every_command_has_help_with_an_example() -> None:
-    for command in ("inspect",):
-        result = runner.invoke(app, [command, "--help"])
-        assert result.exit_code == 0
-        assert "Example:" in result.stdout
-        assert f"spendcat {command}" in (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+COMMANDS = [["inspect"], ["categorise"], ["explain"], ["rules", "schema"], ["rules", "test"], ["rules", "lint"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"spendcat {' '.join(command)}" in (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
