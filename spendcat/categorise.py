@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from spendcat.publication import Publication
 from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, RuleSet, keyword_pattern
-from spendcat.suppliers import SupplierDirectory
+from spendcat.suppliers import SupplierDirectory, normalise_names
 
 CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED = "categorised", "ambiguous", "uncategorised", "excluded"
 STATUSES = (CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED)
@@ -383,3 +383,45 @@ def _other_categories(
     joined = frame.groupby("row", sort=False)["name"].agg(lambda s: "; ".join(sorted(s)))
     result[joined.index.to_numpy()] = joined.to_numpy()
     return result
+
+
+CONSENSUS = "supplier:consensus"
+CONSENSUS_MIN_LINES = 3
+CONSENSUS_MIN_SHARE = 0.9
+
+
+def supplier_consensus(
+    supplier: pd.Series, redacted: np.ndarray, status: pd.Series, category: pd.Series, amount_pence: pd.Series
+) -> pd.Series:
+    """For each uncategorised line, the category its supplier's other lines agree on (else NA).
+
+    A supplier agrees when at least 3 of its lines in the run are categorised and at least
+    90% of their (absolute) £ is in one category. Redacted and blank suppliers never agree:
+    "REDACTED PERSONAL DATA" is many people, not one supplier. Consensus only fills lines
+    with no evidence of their own; it never overrides a rule, a match or an ambiguity.
+    """
+    result = pd.Series([None] * len(supplier), dtype=object, index=supplier.index)
+    names = supplier.astype(object)
+    usable = names.notna().to_numpy() & ~np.asarray(redacted, dtype=bool)
+    if not usable.any():
+        return result
+    unique_names = pd.unique(names[usable])
+    keys = dict(zip(unique_names, normalise_names(pa.array(list(map(str, unique_names)), type=pa.string())).to_pylist()))
+    key = names.map(keys).where(usable, None)
+    money = amount_pence.fillna(0).abs().astype("int64")
+    decided = (status.astype(str) == CATEGORISED).to_numpy() & key.notna().to_numpy()
+    if not decided.any():
+        return result
+    votes = pd.DataFrame({"key": key[decided], "category": category[decided].astype(object), "money": money[decided]})
+    by_category = votes.groupby(["key", "category"], sort=False).agg(lines=("money", "size"), money=("money", "sum")).reset_index()
+    totals = by_category.groupby("key").agg(lines=("lines", "sum"), money=("money", "sum"))
+    best = by_category.sort_values("money", ascending=False, kind="stable").drop_duplicates("key").set_index("key")
+    best = best.join(totals.add_suffix("_total"))
+    share = np.where(best["money_total"] > 0, best["money"] / best["money_total"].where(best["money_total"] > 0, 1), 1.0)
+    agreed = best[(best["lines_total"] >= CONSENSUS_MIN_LINES) & (share >= CONSENSUS_MIN_SHARE)]["category"]
+    if agreed.empty:
+        return result
+    open_lines = (status.astype(str) == UNCATEGORISED).to_numpy() & key.notna().to_numpy()
+    result[open_lines] = key[open_lines].map(agreed).to_numpy()
+    return result
+

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, STATUSES, UNCATEGORISED
@@ -17,7 +16,7 @@ from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, STATUSES, UNCA
 TOP_GROUPS = 20
 REPORT_COLUMNS = (
     "source_file", "supplier", "expense_type", "amount_pence", "status", "category", "category_label",
-    "decided_by", "other_categories",
+    "decided_by", "other_categories", "redacted",
 )
 
 
@@ -105,12 +104,3 @@ def _evidence_kind(decided_by: pd.Series) -> pd.Series:
     """`supplier:exact` etc. stay as they are; rule ids become `rule`."""
     values = decided_by.astype(object)
     return values.where(values.astype(str).str.startswith("supplier:"), "rule")
-
-
-def empty_report_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in REPORT_COLUMNS}).assign(
-        amount_pence=pd.Series(dtype="Int64"), status=pd.Categorical([], categories=list(STATUSES))
-    )
-
-
-__all__ = ["build_report", "coverage", "REPORT_COLUMNS", "empty_report_frame", "np"]

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from spendcat import __version__
-from spendcat.categorise import ADDED_COLUMNS, Categoriser
+from spendcat.categorise import ADDED_COLUMNS, CATEGORISED, CONSENSUS, Categoriser, supplier_consensus
+from spendcat.errors import NoSpendTable
 from spendcat.publication import Publication, ReadOptions, read_publications
 from spendcat.report import REPORT_COLUMNS, build_report
 from spendcat.rules import RuleSet
@@ -73,6 +74,7 @@ def _report_part(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
             "supplier": lines["supplier"].astype(object) if "supplier" in lines else None,
             "expense_type": lines["expense_type"].astype(object) if "expense_type" in lines else None,
             "amount_pence": lines["amount_pence"],
+            "redacted": lines["redacted"].to_numpy(),
         }
     )
     for name in ("status", "category", "category_label", "decided_by", "other_categories"):
@@ -96,7 +98,7 @@ def categorise_files(
 ) -> RunResult:
     """Read and categorise every file; one output frame and one report for the run."""
     categoriser = Categoriser(rule_set)
-    outputs, report_parts, described = [], [], []
+    categorised: list[tuple[Publication, pd.DataFrame]] = []
     fires = np.zeros(len(rule_set.rules), dtype=np.int64)
     wins = np.zeros(len(rule_set.rules), dtype=np.int64)
     for path in paths:
@@ -104,17 +106,48 @@ def categorise_files(
             result = categoriser.categorise(publication)
             fires += result.rule_fires
             wins += result.rule_wins
-            outputs.append(output_frame(publication, result.added))
-            report_parts.append(_report_part(publication, result.added))
-            described.append(
-                {"file": publication.file, "lines": publication.line_count, "amount_pence": publication.amount_pence}
-            )
+            categorised.append((publication, result.added))
         if on_file is not None:
             on_file(path)
-    output = pd.concat(outputs, ignore_index=True, sort=False) if len(outputs) > 1 else outputs[0]
-    report_frame = pd.concat(report_parts, ignore_index=True) if len(report_parts) > 1 else report_parts[0]
+    if not categorised:
+        raise NoSpendTable("no publications to categorise")
+    report_frame = _concat([_report_part(p, added) for p, added in categorised])
+    _apply_consensus(report_frame, categorised, rule_set)
+    output = _concat([output_frame(p, added) for p, added in categorised])
+    described = [{"file": p.file, "lines": p.line_count, "amount_pence": p.amount_pence} for p, _ in categorised]
     report = build_report(report_frame, files=len(described))
     return RunResult(output, report, report_frame, described, fires, wins, list(paths))
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+
+
+def _apply_consensus(report_frame: pd.DataFrame, categorised: list[tuple[Publication, pd.DataFrame]], rule_set: RuleSet) -> None:
+    """Lend each agreeing supplier's category to its lines with no evidence (in place)."""
+    lent = supplier_consensus(
+        report_frame["supplier"], report_frame["redacted"].to_numpy(dtype=bool), report_frame["status"],
+        report_frame["category"], report_frame["amount_pence"],
+    )
+    filled = lent.notna().to_numpy()
+    if not filled.any():
+        return
+    taxonomy = rule_set.taxonomy
+    report_frame.loc[filled, "category"] = lent[filled]
+    report_frame.loc[filled, "category_label"] = [taxonomy.get(c).label for c in lent[filled]]
+    report_frame.loc[filled, "decided_by"] = CONSENSUS
+    report_frame.loc[filled, "status"] = CATEGORISED
+    start = 0
+    for _, added in categorised:
+        part = filled[start : start + len(added)]
+        if part.any():
+            categories = lent.to_numpy()[start : start + len(added)][part]
+            added.loc[part, "category"] = categories
+            added.loc[part, "category_label"] = [taxonomy.get(c).label for c in categories]
+            added.loc[part, "category_group"] = [taxonomy.group_of(c) for c in categories]
+            added.loc[part, "decided_by"] = CONSENSUS
+            added.loc[part, "status"] = CATEGORISED
+        start += len(added)
 
 
 def manifest(result: RunResult, rule_set: RuleSet, options: dict[str, Any]) -> dict[str, Any]:

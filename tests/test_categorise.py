@@ -164,3 +164,36 @@ def test_every_line_one_status_in_order_and_money_reconciles(categoriser: Catego
     assert report["amount_pence"] == sum(p for _, _, p in rows)
     assert sum(s["amount_pence"] for s in report["summary"]) == sum(p for _, _, p in rows)
     assert sum(s["lines"] for s in report["summary"]) == len(rows)
+
+
+def test_supplier_consensus_fills_only_lines_without_evidence(tmp_path: Path) -> None:
+    from spendcat.run import categorise_files
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "Expenses Type,Net Amount,Supplier Name\n"
+        "Agency Staff,100.00,Brook Street Ltd\n"
+        "Agency Staff,100.00,BROOK STREET LIMITED\n"
+        "Agency Staff,100.00,Brook Street Ltd\n"
+        "Miscellaneous,50.00,Brook Street Ltd\n"  # no evidence: consensus lends workforce.agency
+        "Interim,10.00,Brook Street Ltd\n"  # its own evidence: left alone
+        "Agency Staff,10.00,REDACTED PERSONAL DATA\n"
+        "Agency Staff,10.00,REDACTED PERSONAL DATA\n"
+        "Agency Staff,10.00,REDACTED PERSONAL DATA\n"
+        "Miscellaneous,10.00,REDACTED PERSONAL DATA\n"  # redacted: never grouped
+        "Agency Staff,10.00,Two Lines Ltd\n"
+        "Agency Staff,10.00,Two Lines Ltd\n"
+        "Miscellaneous,10.00,Two Lines Ltd\n",  # only 2 categorised lines: no consensus
+        encoding="utf-8",
+    )
+    result = categorise_files([spend], load_rule_set([rules]))
+    out = result.output
+    assert out["decided_by"].tolist()[3] == "supplier:consensus"
+    assert out["category"].tolist()[3] == "workforce.agency"
+    assert out["status"].tolist()[4] == "categorised" and out["decided_by"].tolist()[4] == "consultancy"
+    assert out["status"].tolist()[8] == "uncategorised"
+    assert out["status"].tolist()[11] == "uncategorised"
+    evidence = {e["evidence"]: e["lines"] for e in result.report["by_evidence"]}
+    assert evidence["supplier:consensus"] == 1
