@@ -30,13 +30,13 @@ import pyarrow.compute as pc
 from spendcat.publication import Publication
 from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, RuleSet, keyword_pattern
 from spendcat.suppliers import SupplierDirectory, normalise_names
+from spendcat.taxonomy import Taxonomy
 
 CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED = "categorised", "ambiguous", "uncategorised", "excluded"
 STATUSES = (CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED)
-ADDED_COLUMNS = (
-    "category", "category_label", "category_group", "status", "decided_by", "score",
-    "matched_supplier", "other_categories",
-)
+# The columns that describe a category, filled from the taxonomy (crosswalk included).
+CATEGORY_COLUMNS = ("category", "category_label", "category_group", "sercop", "cofog", "proclass")
+ADDED_COLUMNS = (*CATEGORY_COLUMNS, "status", "decided_by", "score", "matched_supplier", "other_categories")
 _EXCLUDE_CODE = -2
 
 
@@ -244,6 +244,7 @@ class Categoriser:
         self.directory = SupplierDirectory(rule_set.suppliers, rule_set.matching)
         self.suppliers = SupplierCache(self.directory)
         self.category_ids: list[str] = list(self.taxonomy.ids)
+        self.category_table = category_table(self.taxonomy, self.category_ids)
         self._category_code = {c: i for i, c in enumerate(self.category_ids)}
         rule_count = len(rule_set.rules)
         self.source_names = [r.rule.id for r in rule_set.rules] + ["supplier:company", "supplier:exact", "supplier:fuzzy"]
@@ -331,9 +332,6 @@ class Categoriser:
         status[has_evidence & (contested | winner_weak)] = AMBIGUOUS
 
         decided = status == CATEGORISED
-        labels = np.array([self.taxonomy.get(c).label for c in self.category_ids] + [None], dtype=object)
-        groups = np.array([self.taxonomy.group_of(c) for c in self.category_ids] + [None], dtype=object)
-        ids = np.array(self.category_ids + [None], dtype=object)
         category_index = np.where(decided, winner_category, len(self.category_ids))
         sources_named = np.array(self.source_names + [None], dtype=object)
         decided_by = sources_named[np.where(has_evidence, winner_source, len(self.source_names))]
@@ -349,21 +347,33 @@ class Categoriser:
             score[by_supplier] = unique_score[supplier_codes[by_supplier]]
 
         other = _other_categories(count, rows, categories, winner_category, decided, self.category_ids)
-        added = pd.DataFrame(
-            {
-                "category": ids[category_index],
-                "category_label": labels[category_index],
-                "category_group": groups[category_index],
-                "status": pd.Categorical(status, categories=list(STATUSES)),
-                "decided_by": decided_by,
-                "score": score,
-                "matched_supplier": matched,
-                "other_categories": other,
-            }
-        )
+        added = pd.DataFrame(self.category_table.take(category_index).reset_index(drop=True))
+        added["status"] = pd.Categorical(status, categories=list(STATUSES))
+        added["decided_by"] = decided_by
+        added["score"] = score
+        added["matched_supplier"] = matched
+        added["other_categories"] = other
         fires = np.array([int(m.sum()) for m in masks], dtype=np.int64)
         wins = np.bincount(winner_source[decided & (winner_source < len(masks))], minlength=len(masks))[: len(masks)]
         return Categorisation(added=added, rule_fires=fires, rule_wins=wins)
+
+
+def category_table(taxonomy: Taxonomy, ids: list[str]) -> pd.DataFrame:
+    """One row per category id (plus a last all-empty row for "no category"): its label,
+    group and crosswalk, so lines take theirs by position."""
+    nodes = [taxonomy.get(c) for c in ids]
+    table = pd.DataFrame(
+        {
+            "category": [n.id for n in nodes],
+            "category_label": [n.label for n in nodes],
+            "category_group": [n.group for n in nodes],
+            "sercop": [n.sercop for n in nodes],
+            "cofog": [n.cofog for n in nodes],
+            "proclass": [n.proclass for n in nodes],
+        },
+        dtype=object,
+    )
+    return pd.concat([table, pd.DataFrame([[None] * len(CATEGORY_COLUMNS)], columns=list(CATEGORY_COLUMNS), dtype=object)], ignore_index=True)
 
 
 def _other_categories(

@@ -6,6 +6,7 @@ stderr and exit code 2, here and nowhere else.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -24,7 +25,8 @@ from spendcat.files import expand_inputs
 from spendcat.inspect import describe
 from spendcat.output import check_output_path, manifest_path, write_lines, write_manifest
 from spendcat.publication import ReadOptions, read_publications
-from spendcat.render import explain_panel
+from spendcat.render import explain_panel, taxonomy_tree
+from spendcat.taxonomy import load_taxonomy
 from spendcat.rulecheck import explain_line, lint, run_examples
 from spendcat.rules import RuleSet, load_rule_set, rule_file_schema
 from spendcat.shipped import shipped_rules_dir
@@ -270,6 +272,32 @@ def explain(
         typer.echo(json.dumps(explanation, ensure_ascii=False, default=str))
     else:
         _stdout().print(explain_panel(explanation))
+
+
+@app.command("taxonomy")
+def taxonomy_command(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="tree (Rich), csv or json, with the crosswalk.")] = "tree",
+    path: Annotated[Path | None, typer.Option("--taxonomy", help="A taxonomy YAML file instead of the shipped one.")] = None,
+) -> None:
+    """Print the purpose taxonomy: groups, categories and their crosswalk (SeRCOP, COFOG, ProClass).
+
+    Example: spendcat taxonomy --format csv > taxonomy.csv
+    """
+    if output_format not in ("tree", "csv", "json"):
+        _fail(BadOption(f"--format {output_format!r}: choose tree, csv or json"))
+    try:
+        taxonomy = load_taxonomy(path)
+    except SpendcatError as error:
+        _fail(error)
+    rows = taxonomy.to_rows()
+    if output_format == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _stdout().print(taxonomy_tree(taxonomy))
 
 
 rules_app = typer.Typer(help="Validate rule files, run their examples, print their schema.", no_args_is_help=True)

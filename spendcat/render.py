@@ -193,3 +193,23 @@ def explain_panel(explanation: dict[str, Any]) -> RenderableType:
         )
     )
     return Panel(Group(*parts), title=f"[bold]{explanation['file']} row {explanation['row']}", title_align="left")
+
+
+def taxonomy_tree(taxonomy: Any) -> RenderableType:
+    """The taxonomy as a Rich tree: id, label and crosswalk of every node."""
+    from rich.tree import Tree
+
+    root = Tree(f"[bold]taxonomy {taxonomy.id}[/] ({len(taxonomy.groups)} groups, {len(taxonomy.ids) - len(taxonomy.groups)} categories)")
+
+    def add(branch: Any, category_id: str) -> None:
+        node = taxonomy.get(category_id)
+        crosswalk = ", ".join(
+            part for part in (node.sercop, f"COFOG {node.cofog}" if node.cofog else None, node.proclass) if part
+        )
+        child = branch.add(Text.assemble((node.id, "cyan"), f"  {node.label}", (f"  [{crosswalk}]" if crosswalk else "", "dim")))
+        for grandchild in taxonomy.children(category_id):
+            add(child, grandchild.id if hasattr(grandchild, "id") else grandchild)
+
+    for group in taxonomy.groups:
+        add(root, group.id if hasattr(group, "id") else group)
+    return root

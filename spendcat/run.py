@@ -15,7 +15,15 @@ import numpy as np
 import pandas as pd
 
 from spendcat import __version__
-from spendcat.categorise import ADDED_COLUMNS, CATEGORISED, CONSENSUS, Categoriser, supplier_consensus
+from spendcat.categorise import (
+    ADDED_COLUMNS,
+    CATEGORISED,
+    CATEGORY_COLUMNS,
+    CONSENSUS,
+    Categoriser,
+    category_table,
+    supplier_consensus,
+)
 from spendcat.errors import NoSpendTable
 from spendcat.publication import Publication, ReadOptions, read_publications
 from spendcat.report import REPORT_COLUMNS, build_report
@@ -142,9 +150,9 @@ def _apply_consensus(report_frame: pd.DataFrame, categorised: list[tuple[Publica
         part = filled[start : start + len(added)]
         if part.any():
             categories = lent.to_numpy()[start : start + len(added)][part]
-            added.loc[part, "category"] = categories
-            added.loc[part, "category_label"] = [taxonomy.get(c).label for c in categories]
-            added.loc[part, "category_group"] = [taxonomy.group_of(c) for c in categories]
+            described = category_table(taxonomy, [taxonomy.get(c).id for c in categories])
+            for name in CATEGORY_COLUMNS:
+                added.loc[part, name] = described[name].to_numpy()[:-1]
             added.loc[part, "decided_by"] = CONSENSUS
             added.loc[part, "status"] = CATEGORISED
         start += len(added)

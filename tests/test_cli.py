@@ -108,7 +108,9 @@ def test_one_bad_file_does_not_hide_the_others(council_file: Path, tmp_path: Pat
     assert "empty file" in result.stderr
 
 
-COMMANDS = [["inspect"], ["categorise"], ["explain"], ["rules", "schema"], ["rules", "test"], ["rules", "lint"]]
+COMMANDS = [
+    ["inspect"], ["categorise"], ["explain"], ["taxonomy"], ["rules", "schema"], ["rules", "test"], ["rules", "lint"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -117,3 +119,13 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: li
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"spendcat {' '.join(command)}" in (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_taxonomy_exports_the_crosswalk() -> None:
+    as_json = json.loads(runner.invoke(app, ["taxonomy", "--format", "json"]).stdout)
+    groups = [row["id"] for row in as_json if row["level"] == 1]
+    assert len(groups) == 18 and groups[0] == "workforce"
+    as_csv = runner.invoke(app, ["taxonomy", "--format", "csv"]).stdout.splitlines()
+    assert as_csv[0] == "id,parent,level,label,definition,sercop,cofog,proclass"
+    assert len(as_csv) == len(as_json) + 1
+    assert runner.invoke(app, ["taxonomy", "--format", "xml"]).exit_code == 2
