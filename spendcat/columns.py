@@ -153,10 +153,24 @@ _KEYWORDS: tuple[tuple[str, frozenset[str], int], ...] = (
     ("date", frozenset({"date"}), 65),
     ("supplier", frozenset({"supplier", "beneficiary", "vendor", "payee", "merchant"}), 65),
     ("expense_type", frozenset({"expense", "expenditure", "subjective"}), 60),
-    ("expense_area", frozenset({"directorate", "service", "department"}), 55),
+    ("expense_area", frozenset({"directorate", "service", "department"}), 60),
     ("description", frozenset({"description", "narrative", "purpose"}), 60),
-    ("transaction_id", frozenset({"transaction", "trans", "ref", "reference"}), 55),
     ("vat_number", frozenset({"vat"}), 0),  # placeholder, handled below
+)
+# A header ending in one of these names the transaction's own reference even after a prefix
+# of the publisher's (`HBC ref no`), unless it says whose reference it is (`Supplier Ref`).
+# Not a bare `trans` word: card exports start every column with it (`TRANS TAX DESC`).
+_TRANSACTION_ENDINGS: tuple[str, ...] = (
+    "ref", "ref no", "ref number", "reference", "reference no", "reference number",
+    "transaction", "transaction id", "transaction no", "transaction number", "transaction ref",
+    "transaction reference", "trans no", "trans ref",
+)
+_NOT_THE_TRANSACTION = frozenset(
+    {
+        "supplier", "vendor", "creditor", "payee", "beneficiary", "merchant", "customer", "contract",
+        "company", "charity", "vat", "project", "card", "account", "order", "po", "purchase",
+        "cost", "budget", "ledger", "tax",
+    }
 )
 _LONG_SYNONYMS = {f: [s for s in synonyms if len(s) >= 5] for f, synonyms in SYNONYMS.items()}
 _MIN_SCORE = 60
@@ -174,7 +188,8 @@ def normalise_header(header: str) -> str:
     return " ".join(kept or words)
 
 
-def _keyword_score(field_name: str, words: set[str]) -> int:
+def _keyword_score(field_name: str, norm: str) -> int:
+    words = set(norm.split())
     if field_name == "amount":
         if words & {"vat", "tax"}:
             return 0
@@ -206,6 +221,10 @@ def _keyword_score(field_name: str, words: set[str]) -> int:
         return 80 if words & {"redact", "redacted", "redaction"} else 0
     if field_name == "supplier" and words & {"id", "code", "number", "no", "ref", "type", "postcode"}:
         return 0
+    if field_name == "transaction_id":
+        if words & _NOT_THE_TRANSACTION:
+            return 0
+        return 60 if any(norm == end or norm.endswith(" " + end) for end in _TRANSACTION_ENDINGS) else 0
     if field_name == "date" and "date" in words:
         return 75 if words & {"paid", "payment", "pay"} else 65
     for keyword_field, keywords, score in _KEYWORDS:
@@ -233,7 +252,7 @@ def score_header(field_name: str, header: str) -> int:
         close = process.extractOne(norm, _LONG_SYNONYMS[field_name], scorer=fuzz.ratio, score_cutoff=90)
         if close is not None:
             best = synonyms[close[0]] - 5
-    return max(best, _keyword_score(field_name, set(norm.split())))
+    return max(best, _keyword_score(field_name, norm))
 
 
 @dataclass(frozen=True)

@@ -261,3 +261,22 @@ def test_no_header_without_an_amount() -> None:
     assert find_header_row([["Supplier", "Date", "Description"], ["Acme", "01/01/2024", "Paper"]]) is None
     assert find_header_row([]) is None
     assert find_header_row([["Amount"]]) is None  # one label is not a header
+
+
+def test_a_prefixed_reference_number_is_the_transaction() -> None:
+    # Hyndburn's `HBC ref no`: the council's initials before a reference-number phrase.
+    headers = ["Payment date", "HBC ref no", "Name", "Net Amount(£)"]
+    assert map_columns(headers).as_dict()["transaction_id"] == "HBC ref no"
+    assert score_header("transaction_id", "Payment Reference No") >= 60
+
+
+@pytest.mark.parametrize("header", ["TRANS CR/DB", "TRANS TAX DESC", "TRANS CAC CODE 1", "Supplier Ref", "Contract Ref"])
+def test_other_references_and_trans_prefixed_columns_are_not_the_transaction(header: str) -> None:
+    # Card exports start every column with TRANS; a supplier's reference is not the payment's.
+    headers = ["TRANS DATE", "MERCHANT NAME", "Supplier ID", "Contract Number", "BILLING GROSS AMT", header]
+    assert "transaction_id" not in map_columns(headers).as_dict()
+
+
+def test_a_service_or_directorate_column_is_the_expense_area() -> None:
+    assert map_columns(["Supplier", "Amount", "Service Provided By"]).as_dict()["expense_area"] == "Service Provided By"
+    assert map_columns(["Supplier", "Amount", "Directorate Name"]).as_dict()["expense_area"] == "Directorate Name"
