@@ -40,10 +40,14 @@ def _strip(text: pa.Array) -> pa.Array:
     return pc.utf8_trim(text, characters=" \t\r\n\u00a0")
 
 
+_COMMA_DECIMAL = r"(^|[^,.\d])\d*(\.\d{3})*,\d{1,2}\)?\s*-?$"
+_DOT_DECIMAL = r"\.\d{1,2}\)?\s*-?$|,\d{3}\."
+
+
 def uses_decimal_comma(text: pa.Array) -> bool:
     """Whether a column writes amounts as `1.234,56`: decided once for the whole column."""
-    comma_decimal = pc.sum(pc.match_substring_regex(text, r"(^|[^,.\d])\d*(\.\d{3})*,\d{1,2}\)?\s*-?$")).as_py() or 0
-    dot_decimal = pc.sum(pc.match_substring_regex(text, r"\.\d{1,2}\)?\s*-?$|,\d{3}\.")).as_py() or 0
+    comma_decimal = pc.sum(pc.match_substring_regex(text, _COMMA_DECIMAL)).as_py() or 0
+    dot_decimal = pc.sum(pc.match_substring_regex(text, _DOT_DECIMAL)).as_py() or 0
     return comma_decimal > 0 and dot_decimal == 0
 
 
@@ -53,7 +57,42 @@ def parse_amounts(text: pa.Array, decimal_comma: bool | None = None) -> ParsedAm
     Accepts `1,234.56`, `£4,800.00`, `-£790.94`, `(1,234.56)`, ` 2,010.00 `, `750`,
     float noise such as `1225.1899999999998` (rounded half-up to the penny) and, when the
     column uses them throughout, decimal commas (`1.234,56`).
+
+    Most published amounts are plain (`-£1,234.56`, `750`, blank): those are read in a few
+    vectorised passes over the column's bytes; only the others go through the full rules.
     """
+    text = text.cast(pa.string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = text.fill_null("")
+    if decimal_comma is True or not len(text):
+        return _parse_amounts_fully(text, decimal_comma)
+    simple, pence, present = _simple_amounts(text)
+    rest = np.flatnonzero(~simple)
+    if len(rest) and decimal_comma is None:
+        # Plain amounts never end in `,5` or `,50`, so a decimal comma anywhere in the column
+        # shows among the rest; only then is the whole column looked at, as it always was.
+        rest_text = _strip(text.take(rest))
+        if pc.any(pc.match_substring_regex(rest_text, _COMMA_DECIMAL)).as_py():
+            decimal_comma = uses_decimal_comma(_strip(text))
+            if decimal_comma:
+                return _parse_amounts_fully(text, True)
+    invalid = np.zeros(len(text), dtype=bool)
+    if len(rest):
+        parsed = _parse_amounts_fully(text.take(rest), False)
+        rest_pence = parsed.pence
+        pence[rest] = rest_pence.fill_null(0).to_numpy(zero_copy_only=False)
+        present[rest] = rest_pence.is_valid().to_numpy(zero_copy_only=False)
+        invalid[rest] = parsed.invalid
+    return ParsedAmounts(
+        pence=pa.array(pence, type=pa.int64(), mask=~present),
+        invalid=invalid,
+        decimal_comma=bool(decimal_comma),
+    )
+
+
+def _parse_amounts_fully(text: pa.Array, decimal_comma: bool | None) -> ParsedAmounts:
+    """Every rule for amount text, applied to the whole of `text`."""
     text = _strip(text.cast(pa.string()).fill_null(""))
     if decimal_comma is None:
         decimal_comma = uses_decimal_comma(text)
@@ -86,6 +125,86 @@ def parse_amounts(text: pa.Array, decimal_comma: bool | None = None) -> ParsedAm
         invalid=invalid.to_numpy(zero_copy_only=False),
         decimal_comma=decimal_comma,
     )
+
+
+# The plain shape, read from the bytes: `-?£?(\d{1,8}|\d{1,3},\d{3})(\.\d{1,2})?` or blank. The
+# integer part is read as one little-endian 8-byte word, eight digits at a time (SWAR).
+_PAD = 16
+_ZEROS = np.uint64(0x3030303030303030)
+_HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
+_SIXES = np.uint64(0x0606060606060606)
+_COMMA_BYTE = np.uint64(0xFF << 32)  # the fifth character of eight: `ddd,ddd` right-aligned
+_COMMA_AT_4 = np.uint64(0x2C << 32)
+_ZERO_AT_4 = np.uint64(0x30 << 32)
+_BLOCK_ROWS = 1 << 16
+# Keep the last n bytes of the word (the integer part), for n = 0..8.
+_KEEP_LAST = np.array([0] + [((1 << (8 * n)) - 1) << (8 * (8 - n)) for n in range(1, 9)], dtype=np.uint64)
+
+
+def _simple_amounts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which rows are blank or a plain amount, their pence, which are not blank): a plain amount is an optional
+    minus, an optional `£`, up to eight digits or `ddd,ddd`, and up to two decimals. These
+    read the same under every rule of `_parse_amounts_fully`; the other rows are left to it."""
+    count = len(text)
+    _, offsets_buffer, data_buffer = text.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=text.offset + count + 1)[text.offset :]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+    simple = np.empty(count, dtype=bool)
+    pence = np.empty(count, dtype=np.int64)
+    present = np.diff(offsets) > 0
+    # In blocks of rows, so the temporaries stay small, in cache, and reused.
+    for first in range(0, count, _BLOCK_ROWS):
+        last = min(count, first + _BLOCK_ROWS)
+        block_offsets = offsets[first : last + 1]
+        low, high = int(block_offsets[0]), int(block_offsets[-1])
+        padded = np.zeros(_PAD + high - low + _PAD, dtype=np.uint8)
+        padded[_PAD : _PAD + high - low] = data[low:high]
+        shifted = block_offsets.astype(np.int64) + (_PAD - low)
+        simple[first:last], pence[first:last] = _simple_block(padded, shifted[:-1], shifted[1:])
+    return simple, pence, present
+
+
+def _simple_block(padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lengths = ends - starts
+
+    def digit(byte: np.ndarray) -> np.ndarray:
+        return (byte - 48).astype(np.uint8) < 10
+
+    last, second, third = padded[ends - 1], padded[ends - 2], padded[ends - 3]
+    two_decimals = (lengths >= 4) & (third == 46) & digit(second) & digit(last)
+    one_decimal = ~two_decimals & (lengths >= 3) & (second == 46) & digit(last)
+    int_end = ends - np.where(two_decimals, 3, np.where(one_decimal, 2, 0))
+    negative = (lengths > 0) & (padded[starts] == 45)
+    after_sign = starts + negative
+    pound = (after_sign + 2 <= int_end) & (padded[after_sign] == 0xC2) & (padded[after_sign + 1] == 0xA3)
+    int_start = after_sign + 2 * pound
+    int_length = int_end - int_start
+    fits = (int_length >= 1) & (int_length <= 8)
+
+    # The eight bytes ending where the integer part ends, as one little-endian word (its
+    # first character in the lowest byte), with the bytes before the integer part set to `0`.
+    words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    word = words[int_end - 8]
+    keep = _KEEP_LAST[np.clip(int_length, 0, 8)]
+    word = (word & keep) | (_ZEROS & ~keep)
+    grouped = (int_length >= 5) & (int_length <= 7) & ((word & _COMMA_BYTE) == _COMMA_AT_4)
+    word = np.where(grouped, (word & ~_COMMA_BYTE) | _ZERO_AT_4, word)
+    all_digits = ((word & _HIGH_NIBBLES) == _ZEROS) & (((word + _SIXES) & _HIGH_NIBBLES) == _ZEROS)
+    simple = (lengths == 0) | (fits & all_digits)
+
+    value = word - _ZEROS
+    value = ((value & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
+    value = ((value & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
+    value = ((value & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)
+    value = (value & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    value = np.where(grouped, value // 10000 * 1000 + value % 1000, value)
+    cents = np.where(
+        two_decimals,
+        (second.astype(np.int64) - 48) * 10 + (last.astype(np.int64) - 48),
+        np.where(one_decimal, (last.astype(np.int64) - 48) * 10, 0),
+    )
+    pence = value * 100 + cents
+    return simple, np.where(simple, np.where(negative, -pence, pence), 0)
 
 
 # Candidate date formats, day-first before month-first: UK publications are day-first, and a
@@ -231,14 +350,47 @@ def _supplier_says_redacted(value: object) -> bool:
     return bool(REDACTED_SUPPLIER.search(text)) and not _COMPANY_FORM.search(text)
 
 
+# Every text REDACTED_SUPPLIER matches holds one of these (ASCII, case aside): distinct
+# suppliers are screened with it in one pass, and only those it finds are searched in full.
+_MAYBE_REDACTED = r"(?i)redact|wit|personal|name|third|private|individual|data|commercial"
+
+
+def unique_suppliers_redacted(uniques: pa.Array | pd.Index | np.ndarray) -> np.ndarray:
+    """For each distinct supplier text, whether it says the supplier was redacted."""
+    if isinstance(uniques, pa.ChunkedArray):
+        uniques = uniques.combine_chunks()
+    if isinstance(uniques, pa.Array) and pa.types.is_string(uniques.type):
+        texts = uniques
+        values = None
+    else:
+        values = np.asarray(uniques, dtype=object)
+        try:
+            texts = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+            return np.array([_supplier_says_redacted(v) for v in values], dtype=bool)
+    # Non-ASCII text is always searched in full: case folding beyond ASCII is Python's to judge.
+    screened = pc.or_(pc.invert(pc.string_is_ascii(texts)), pc.match_substring_regex(texts, _MAYBE_REDACTED))
+    candidates = np.flatnonzero(screened.fill_null(True).to_numpy(zero_copy_only=False))
+    marked = np.zeros(len(texts), dtype=bool)
+    if values is None:
+        values = np.asarray(texts.take(pa.array(candidates, type=pa.int64())).to_pylist(), dtype=object)
+        marked[candidates] = [_supplier_says_redacted(v) for v in values]
+    else:
+        marked[candidates] = [_supplier_says_redacted(values[i]) for i in candidates]
+    return marked
+
+
 def redacted_suppliers(supplier: pd.Series, flag: pd.Series | None = None) -> np.ndarray:
     """Which lines name no supplier because the publisher redacted it.
 
     A line is redacted when its supplier text says so (in any of the spellings publishers
     use) or when the publisher's own redaction flag column is set on it.
     """
-    codes, uniques = pd.factorize(supplier, use_na_sentinel=True)
-    unique_marked = np.array([_supplier_says_redacted(v) for v in uniques], dtype=bool)
+    if isinstance(supplier.dtype, pd.CategoricalDtype):
+        codes, uniques = supplier.cat.codes.to_numpy(), supplier.cat.categories
+    else:
+        codes, uniques = pd.factorize(supplier, use_na_sentinel=True)
+    unique_marked = unique_suppliers_redacted(uniques)
     marked = np.where(codes >= 0, unique_marked[codes] if len(uniques) else False, False)
     if flag is not None:
         flag_codes, flag_uniques = pd.factorize(flag, use_na_sentinel=True)

@@ -8,7 +8,19 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from spendcat.values import EXCEL_SERIAL, parse_amounts, parse_dates, redacted_suppliers, uses_decimal_comma
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spendcat.values import (
+    EXCEL_SERIAL,
+    REDACTED_SUPPLIER,
+    _parse_amounts_fully,
+    parse_amounts,
+    parse_dates,
+    redacted_suppliers,
+    unique_suppliers_redacted,
+    uses_decimal_comma,
+)
 
 
 def pence_of(*texts: str, decimal_comma: bool | None = None) -> list[int | None]:
@@ -332,3 +344,86 @@ def test_redaction_is_decided_once_per_distinct_supplier() -> None:
     supplier = pd.Series(["REDACTED", "Acme Ltd"] * 5000, dtype="category")
     marked = redacted_suppliers(supplier)
     assert marked.sum() == 5000 and marked[0] and not marked[1]
+
+
+# --- Plain amounts, read from the bytes ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pence"),
+    [
+        ("12,345", 1234500),
+        ("123,456.7", 12345670),
+        ("-£999,999.99", -99999999),
+        ("99999999", 9999999900),
+        ("99999999.99", 9999999999),
+        ("100000000", 10000000000),  # nine digits: past the plain shape, read by the full rules
+        ("1,234,567.89", 123456789),
+        ("£0.5", 50),
+        ("-0", 0),
+        ("007", 700),
+        ("£", None),
+        ("-£", None),
+        ("-", None),
+        ("£.50", 50),
+        (",123", None),
+        ("1,2345", None),
+        ("1234,567", None),
+        ("12.345", 1235),
+        ("1.2.3", None),
+        ("£-5", -500),
+        ("5£", 500),
+        ("\u00a3\u00a3", None),
+    ],
+)
+def test_plain_and_nearly_plain_amounts(text: str, pence: int | None) -> None:
+    assert pence_of(text) == [pence]
+    assert pence_of("x", text, "1.00") == [None, pence, 100]  # beside other rows, and after a bad one
+
+
+def test_plain_amounts_in_a_decimal_comma_column_are_read_with_decimal_commas() -> None:
+    assert pence_of("1,234", "12,50") == [123, 1250]
+    assert pence_of("1,234", decimal_comma=True) == [123]
+    assert pence_of("1,234", decimal_comma=False) == [123400]
+
+
+def test_plain_amounts_from_a_slice_of_a_column() -> None:
+    column = pa.array(["x", "1,234.56", "", "-£7.5", "y"])
+    parsed = parse_amounts(column.slice(1, 3))
+    assert parsed.pence.to_pylist() == [123456, None, -750]
+    assert parsed.invalid.tolist() == [False, False, False]
+
+
+_AMOUNT_PIECES = ["0", "1", "5", "9", ",", ".", "-", "£", "(", ")", " ", "a", "00", ",000", ".00", "\u00a0", "CR", "\u2212"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=9).map("".join), min_size=1, max_size=40))
+def test_the_fast_reading_agrees_with_the_full_rules(texts: list[str]) -> None:
+    for decimal_comma in (None, False, True):
+        fast = parse_amounts(pa.array(texts), decimal_comma)
+        full = _parse_amounts_fully(pa.array(texts), decimal_comma)
+        assert fast.pence.to_pylist() == full.pence.to_pylist()
+        assert fast.invalid.tolist() == full.invalid.tolist()
+        assert fast.decimal_comma == full.decimal_comma
+
+
+def test_redaction_screening_agrees_with_the_full_search() -> None:
+    # Distinct suppliers are screened for keywords before the full search; non-ASCII text
+    # (where case folding goes beyond ASCII: `ſ` is an `s` to Python) is always searched.
+    suppliers = [
+        "PERſONAL DATA",
+        "Redaction Café",
+        "Ré Redacted",
+        "Acme Ltd",
+        "Third  Party",
+        "private\u00a0individual",
+        "REDACTED\u2013Personal",
+        "Witheld",
+        "Data Protection",
+    ]
+    expected = [bool(REDACTED_SUPPLIER.search(s)) for s in suppliers]
+    assert redacted_suppliers(pd.Series(suppliers, dtype=object)).tolist() == expected
+    assert redacted_suppliers(pd.Series(pd.Categorical(suppliers))).tolist() == expected
+    assert unique_suppliers_redacted(pa.array(suppliers)).tolist() == expected
+    assert unique_suppliers_redacted(pd.Index([1, "Redacted"], dtype=object)).tolist() == [False, True]
