@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spendcat.publication import Publication
-from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, RuleSet, keyword_pattern
+from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, Rule, RuleSet, keyword_pattern
 from spendcat.suppliers import SupplierDirectory, normalise_names
 from spendcat.taxonomy import Taxonomy
 
@@ -38,6 +38,7 @@ STATUSES = (CATEGORISED, AMBIGUOUS, UNCATEGORISED, EXCLUDED)
 CATEGORY_COLUMNS = ("category", "category_label", "category_group", "sercop", "cofog", "proclass")
 ADDED_COLUMNS = (*CATEGORY_COLUMNS, "status", "decided_by", "score", "matched_supplier", "other_categories")
 _EXCLUDE_CODE = -2
+CONSENSUS = "supplier:consensus"
 
 
 @dataclass
@@ -80,7 +81,7 @@ class LineView:
         self.publication = publication
         self.count = publication.line_count
         self._fields: dict[str, _FieldValues | None] = {}
-        self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._unique_masks: dict[tuple[str, str], np.ndarray | None] = {}
 
     def text_field(self, name: str) -> _FieldValues | None:
         if name in self._fields:
@@ -103,22 +104,16 @@ class LineView:
         return values
 
     def condition(self, name: str, condition: Condition) -> np.ndarray:
-        key = (name, condition.key())
-        if key not in self._masks:
-            if name == "purpose":
-                masks = [self.condition(f, condition) for f in PURPOSE_FIELDS]
-                if condition.missing is True:
-                    mask = np.logical_and.reduce(masks)
-                else:
-                    mask = np.logical_or.reduce(masks)
-            elif name == "amount":
-                mask = self._amount(condition)
-            elif name == "date":
-                mask = self._date(condition)
-            else:
-                mask = self._text(name, condition)
-            self._masks[key] = mask
-        return self._masks[key]
+        """Which lines satisfy one condition on one field (a fresh array each call: only the
+        per-distinct-value answers are kept, so memory follows the distinct values)."""
+        if name == "purpose":
+            masks = [self.condition(f, condition) for f in PURPOSE_FIELDS]
+            return np.logical_and.reduce(masks) if condition.missing is True else np.logical_or.reduce(masks)
+        if name == "amount":
+            return self._amount(condition)
+        if name == "date":
+            return self._date(condition)
+        return self._text(name, condition)
 
     def _amount(self, condition: Condition) -> np.ndarray:
         pence = self.publication.lines["amount_pence"]
@@ -154,7 +149,10 @@ class LineView:
         mask = np.ones(self.count, dtype=bool)
         if condition.missing is not None:
             mask &= ~present if condition.missing else present
-        unique_mask = _unique_text_mask(values.uniques, condition)
+        key = (name, condition.key())
+        if key not in self._unique_masks:
+            self._unique_masks[key] = _unique_text_mask(values.uniques, condition)
+        unique_mask = self._unique_masks[key]
         if unique_mask is not None:
             row_mask = np.zeros(self.count, dtype=bool)
             if len(unique_mask):
@@ -196,34 +194,23 @@ def _unique_text_mask(uniques: pa.Array, condition: Condition) -> np.ndarray | N
     return combined.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def rule_masks(view: LineView, rule_set: RuleSet) -> list[np.ndarray]:
-    """For each rule of the set, which lines it fires on."""
-    masks = []
-    for loaded in rule_set.rules:
-        rule = loaded.rule
-        mask = view.clause(rule.when) if rule.when else np.ones(view.count, dtype=bool)
-        if rule.any_of:
-            mask &= np.logical_or.reduce([view.clause(c) for c in rule.any_of])
-        for clause in rule.unless:
-            mask &= ~view.clause(clause)
-        masks.append(mask)
-    return masks
-
-
 class SupplierCache:
     """Directory matches for the distinct supplier names of a whole run, computed once each."""
 
+    COLUMNS = ("category", "method", "score", "matched", "weak", "runner_up", "runner_up_score")
+
     def __init__(self, directory: SupplierDirectory) -> None:
         self.directory = directory
-        self._known: dict[str, dict[str, Any]] = {}
+        self._known = pd.DataFrame({c: pd.Series(dtype=object) for c in self.COLUMNS})
 
     def lookup(self, names: list[str]) -> pd.DataFrame:
-        new = [n for n in dict.fromkeys(names) if n not in self._known]
-        if new:
+        index = pd.Index(names, dtype=object)
+        new = index[~index.isin(self._known.index)].unique()
+        if len(new):
             found = self.directory.match(pd.Series(new, dtype=object))
-            for name, record in zip(new, found.to_dict("records")):
-                self._known[name] = record
-        return pd.DataFrame([self._known[n] for n in names], columns=["category", "method", "score", "matched", "weak", "runner_up", "runner_up_score"])
+            found.index = new
+            self._known = pd.concat([self._known, found]) if len(self._known) else found
+        return self._known.reindex(index).reset_index(drop=True)
 
 
 @dataclass
@@ -233,6 +220,29 @@ class Categorisation:
     added: pd.DataFrame
     rule_fires: np.ndarray  # lines each rule fired on
     rule_wins: np.ndarray  # lines each rule decided
+
+
+def rule_mask(view: LineView, rule: Rule) -> np.ndarray:
+    """Which lines one rule fires on."""
+    mask = view.clause(rule.when) if rule.when else np.ones(view.count, dtype=bool)
+    if rule.any_of:
+        mask &= np.logical_or.reduce([view.clause(c) for c in rule.any_of])
+    for clause in rule.unless:
+        mask &= ~view.clause(clause)
+    return mask
+
+
+def rule_masks(view: LineView, rule_set: RuleSet) -> list[np.ndarray]:
+    """For each rule of the set, which lines it fires on (for explaining a few lines)."""
+    return [rule_mask(view, loaded.rule) for loaded in rule_set.rules]
+
+
+def _categorical(values_per_code: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """A Categorical of `values_per_code[codes]`, without building the per-line strings;
+    codes of -1, or of a None value, are missing."""
+    value_codes, categories = pd.factorize(pd.Series(values_per_code, dtype=object), use_na_sentinel=True)
+    line_codes = np.where(codes >= 0, value_codes[np.clip(codes, 0, None)] if len(value_codes) else -1, -1)
+    return pd.Categorical.from_codes(line_codes, categories=pd.Index(categories, dtype=object))
 
 
 class Categoriser:
@@ -247,17 +257,21 @@ class Categoriser:
         self.category_table = category_table(self.taxonomy, self.category_ids)
         self._category_code = {c: i for i, c in enumerate(self.category_ids)}
         rule_count = len(rule_set.rules)
-        self.source_names = [r.rule.id for r in rule_set.rules] + ["supplier:company", "supplier:exact", "supplier:fuzzy"]
+        self.source_names = [r.rule.id for r in rule_set.rules] + [
+            "supplier:company", "supplier:exact", "supplier:fuzzy", CONSENSUS,
+        ]
         self._supplier_source = {"company": rule_count, "exact": rule_count + 1, "fuzzy": rule_count + 2}
 
-    def evidence(self, publication: Publication) -> tuple[Evidence, list[np.ndarray], pd.DataFrame | None, np.ndarray | None]:
+    def evidence(self, publication: Publication) -> tuple[Evidence, np.ndarray, pd.DataFrame | None, np.ndarray | None]:
         view = LineView(publication)
         evidence = Evidence()
-        masks = rule_masks(view, self.rule_set)
-        for index, (loaded, mask) in enumerate(zip(self.rule_set.rules, masks)):
+        fires = np.zeros(len(self.rule_set.rules), dtype=np.int64)
+        for index, loaded in enumerate(self.rule_set.rules):
             rule = loaded.rule
+            rows = np.flatnonzero(rule_mask(view, rule))
+            fires[index] = len(rows)
             code = _EXCLUDE_CODE if rule.exclude else self._category_code[self.taxonomy.get(rule.category).id]
-            evidence.add(np.flatnonzero(mask), rule.priority, code, index)
+            evidence.add(rows, rule.priority, code, index)
         supplier_matches, supplier_codes = None, None
         supplier = publication.lines["supplier"] if "supplier" in publication.lines else None
         if supplier is not None and len(self.directory) and len(supplier.cat.categories):
@@ -266,20 +280,15 @@ class Categoriser:
             supplier_codes = supplier.cat.codes.to_numpy().astype(np.int64)
             if "company_number" in publication.lines:
                 supplier_matches = self._with_company_numbers(publication, supplier_matches, supplier_codes)
-            unique_category = np.array(
-                [self._category_code.get(c, -1) if isinstance(c, str) else -1 for c in supplier_matches["category"]], dtype=np.int32
-            )
-            unique_source = np.array(
-                [self._supplier_source.get(m, -1) if isinstance(m, str) else -1 for m in supplier_matches["method"]], dtype=np.int32
-            )
-            unique_weak = supplier_matches["weak"].to_numpy(dtype=bool)
-            present = supplier_codes >= 0
-            rows = np.flatnonzero(present)
+            unique_category = supplier_matches["category"].map(self._category_code).fillna(-1).to_numpy(dtype=np.int32)
+            unique_source = supplier_matches["method"].map(self._supplier_source).fillna(-1).to_numpy(dtype=np.int32)
+            unique_weak = supplier_matches["weak"].fillna(False).to_numpy(dtype=bool)
+            rows = np.flatnonzero(supplier_codes >= 0)
             codes = supplier_codes[rows]
             has = unique_category[codes] >= 0
             rows, codes = rows[has], codes[has]
             evidence.add(rows, self.rule_set.matching.supplier_priority, unique_category[codes], unique_source[codes], unique_weak[codes])
-        return evidence, masks, supplier_matches, supplier_codes
+        return evidence, fires, supplier_matches, supplier_codes
 
     def _with_company_numbers(self, publication: Publication, matches: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
         # A company number on the line outranks any name match: look up each distinct
@@ -288,18 +297,19 @@ class Categoriser:
         if not numbers.notna().any():
             return matches
         pairs = pd.DataFrame({"code": codes, "number": numbers.astype(object)}).dropna().drop_duplicates("code")
+        pairs = pairs[pairs["code"] >= 0]
         if pairs.empty:
             return matches
         found = self.directory.match(pd.Series([""] * len(pairs), dtype=object), pd.Series(pairs["number"].tolist(), dtype=object))
+        by_number = found["method"].to_numpy() == "company"
+        if not by_number.any():
+            return matches
         matches = matches.copy()
-        for code, record in zip(pairs["code"], found.to_dict("records")):
-            if record["method"] == "company":
-                for column, value in record.items():
-                    matches.at[int(code), column] = value
+        matches.loc[pairs["code"].to_numpy()[by_number]] = found[by_number].to_numpy()
         return matches
 
     def categorise(self, publication: Publication) -> Categorisation:
-        evidence, masks, supplier_matches, supplier_codes = self.evidence(publication)
+        evidence, fires, supplier_matches, supplier_codes = self.evidence(publication)
         count = publication.line_count
         rows, priorities, categories, sources, weak = evidence.arrays()
         order = np.lexsort((sources, -priorities.astype(np.int64), rows))
@@ -322,39 +332,39 @@ class Categoriser:
             group = np.cumsum(first) - 1
             top = priorities == priorities[starts][group]
             disagree = top & (categories != categories[starts][group])
-            contested[np.unique(rows[disagree])] = True
-            weak_top = top & weak
-            winner_weak[np.unique(rows[weak_top])] = True
+            contested[rows[disagree]] = True
+            winner_weak[rows[top & weak]] = True
 
-        status = np.full(count, UNCATEGORISED, dtype=object)
-        status[has_evidence] = CATEGORISED
-        status[has_evidence & (winner_category == _EXCLUDE_CODE)] = EXCLUDED
-        status[has_evidence & (contested | winner_weak)] = AMBIGUOUS
+        status = np.zeros(count, dtype=np.int8) + STATUSES.index(UNCATEGORISED)
+        status[has_evidence] = STATUSES.index(CATEGORISED)
+        status[has_evidence & (winner_category == _EXCLUDE_CODE)] = STATUSES.index(EXCLUDED)
+        status[has_evidence & (contested | winner_weak)] = STATUSES.index(AMBIGUOUS)
+        decided = status == STATUSES.index(CATEGORISED)
+        category_index = np.where(decided, winner_category, -1)
 
-        decided = status == CATEGORISED
-        category_index = np.where(decided, winner_category, len(self.category_ids))
-        sources_named = np.array(self.source_names + [None], dtype=object)
-        decided_by = sources_named[np.where(has_evidence, winner_source, len(self.source_names))]
-
+        added = pd.DataFrame(
+            {name: _categorical(self.category_table[name].to_numpy()[:-1], category_index) for name in CATEGORY_COLUMNS}
+        )
+        added["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
+        added["decided_by"] = pd.Categorical.from_codes(
+            np.where(has_evidence, winner_source, -1), categories=self.source_names
+        )
         score = np.full(count, np.nan)
-        matched = np.full(count, None, dtype=object)
+        matched_codes = np.full(count, -1, dtype=np.int64)
+        unique_matched = np.zeros(0, dtype=object)
         if supplier_matches is not None and supplier_codes is not None:
             present = supplier_codes >= 0
             unique_score = supplier_matches["score"].to_numpy(dtype=float)
             unique_matched = supplier_matches["matched"].to_numpy(dtype=object)
-            matched[present] = unique_matched[supplier_codes[present]]
+            matched_codes[present] = supplier_codes[present]
             by_supplier = has_evidence & (winner_source >= len(self.rule_set.rules))
             score[by_supplier] = unique_score[supplier_codes[by_supplier]]
-
-        other = _other_categories(count, rows, categories, winner_category, decided, self.category_ids)
-        added = pd.DataFrame(self.category_table.take(category_index).reset_index(drop=True))
-        added["status"] = pd.Categorical(status, categories=list(STATUSES))
-        added["decided_by"] = decided_by
         added["score"] = score
-        added["matched_supplier"] = matched
-        added["other_categories"] = other
-        fires = np.array([int(m.sum()) for m in masks], dtype=np.int64)
-        wins = np.bincount(winner_source[decided & (winner_source < len(masks))], minlength=len(masks))[: len(masks)]
+        added["matched_supplier"] = _categorical(unique_matched, matched_codes)
+        added["other_categories"] = _other_categories(count, rows, categories, winner_category, decided, self.category_ids)
+        wins = np.bincount(
+            winner_source[decided & (winner_source >= 0) & (winner_source < len(fires))], minlength=len(fires)
+        )[: len(fires)]
         return Categorisation(added=added, rule_fires=fires, rule_wins=wins)
 
 
@@ -378,24 +388,30 @@ def category_table(taxonomy: Taxonomy, ids: list[str]) -> pd.DataFrame:
 
 def _other_categories(
     count: int, rows: np.ndarray, categories: np.ndarray, winner: np.ndarray, decided: np.ndarray, ids: list[str]
-) -> np.ndarray:
-    """Per line, the candidate categories other than the winner (all of them when no winner)."""
-    result = np.full(count, None, dtype=object)
-    if not len(rows):
-        return result
+) -> pd.Categorical:
+    """Per line, the candidate categories other than the winner (all of them when no
+    winner), joined with "; ". Built per distinct combination, not per line."""
+    codes = np.full(count, -1, dtype=np.int64)
     keep = (categories != winner[rows]) | ~decided[rows]
     rows, categories = rows[keep], categories[keep]
     if not len(rows):
-        return result
-    names = np.array(ids + ["(exclude)"], dtype=object)
-    names_index = np.where(categories == _EXCLUDE_CODE, len(ids), categories)
-    frame = pd.DataFrame({"row": rows, "name": names[names_index]}).drop_duplicates()
-    joined = frame.groupby("row", sort=False)["name"].agg(lambda s: "; ".join(sorted(s)))
-    result[joined.index.to_numpy()] = joined.to_numpy()
-    return result
+        return pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=object))
+    names = np.array([*ids, "(exclude)"], dtype=object)
+    name_index = np.where(categories == _EXCLUDE_CODE, len(ids), categories)
+    rank = np.argsort(np.argsort(names, kind="stable"), kind="stable")  # alphabetical order of names
+    order = np.lexsort((rank[name_index], rows))
+    rows, name_index = rows[order], name_index[order]
+    fresh = np.ones(len(rows), dtype=bool)
+    fresh[1:] = (rows[1:] != rows[:-1]) | (name_index[1:] != name_index[:-1])
+    rows, name_index = rows[fresh], name_index[fresh]
+    table = pa.table({"row": rows, "name": pa.array(names[name_index].tolist(), type=pa.string())})
+    grouped = table.group_by("row", use_threads=False).aggregate([("name", "list")])
+    joined = pc.binary_join(grouped.column("name_list"), "; ").combine_chunks()
+    encoded = pc.dictionary_encode(joined)
+    codes[grouped.column("row").to_numpy()] = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
 
 
-CONSENSUS = "supplier:consensus"
 CONSENSUS_MIN_LINES = 3
 CONSENSUS_MIN_SHARE = 0.9
 

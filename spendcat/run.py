@@ -60,7 +60,7 @@ def output_frame(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
     columns: dict[str, Any] = {}
     for name in PROVENANCE:
         if name in lines:
-            columns[_unclashing(name, taken)] = lines[name].to_numpy() if name == "source_row" else lines[name].astype(object).to_numpy()
+            columns[_unclashing(name, taken)] = lines[name].to_numpy() if name == "source_row" else lines[name].array
     front = pd.DataFrame(columns)
     back: dict[str, Any] = {
         _unclashing("amount_pence", taken): lines["amount_pence"].to_numpy(),
@@ -68,7 +68,7 @@ def output_frame(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
         _unclashing("redacted", taken): lines["redacted"].to_numpy(),
     }
     for name in ADDED_COLUMNS:
-        back[_unclashing(name, taken)] = added[name].to_numpy() if name != "status" else added[name].astype(str).to_numpy()
+        back[_unclashing(name, taken)] = added[name].array
     result = pd.concat([front, original, pd.DataFrame(back)], axis=1)
     result[_unclashing("amount_pence", taken)] = pd.array(lines["amount_pence"].to_numpy(), dtype="Int64")
     return result
@@ -79,14 +79,14 @@ def _report_part(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
     part = pd.DataFrame(
         {
             "source_file": publication.file,
-            "supplier": lines["supplier"].astype(object) if "supplier" in lines else None,
-            "expense_type": lines["expense_type"].astype(object) if "expense_type" in lines else None,
+            "supplier": lines["supplier"].array if "supplier" in lines else None,
+            "expense_type": lines["expense_type"].array if "expense_type" in lines else None,
             "amount_pence": lines["amount_pence"],
             "redacted": lines["redacted"].to_numpy(),
         }
     )
     for name in ("status", "category", "category_label", "decided_by", "other_categories"):
-        part[name] = added[name].to_numpy()
+        part[name] = added[name].array
     return part[list(REPORT_COLUMNS)]
 
 

@@ -110,50 +110,66 @@ class SupplierDirectory:
 
     def __init__(self, entries: list[tuple[SupplierEntry, str]], matching: Matching) -> None:
         self.matching = matching
-        self.names: list[str] = []
-        self.categories: list[str] = []
-        self.keys: list[str] = []
-        self.entry_of_key: list[int] = []
-        by_number: dict[str, int] = {}
+        self.names: list[str] = [entry.name for entry, _ in entries]
+        self.categories: list[str] = [entry.category for entry, _ in entries]
+        spellings: list[str] = []
+        entry_of_spelling: list[int] = []
         for index, (entry, _) in enumerate(entries):
-            self.names.append(entry.name)
-            self.categories.append(entry.category)
-            for spelling in [entry.name, *entry.aliases]:
-                self.keys.append(spelling)
-                self.entry_of_key.append(index)
-            if entry.company_number:
-                number = normalise_company_number(pa.array([entry.company_number]))[0].as_py()
-                by_number[number] = index
-        normalised = normalise_names(self.keys).to_pylist() if self.keys else []
+            for spelling in (entry.name, *entry.aliases):
+                spellings.append(spelling)
+                entry_of_spelling.append(index)
+        numbered = [(i, e.company_number) for i, (e, _) in enumerate(entries) if e.company_number]
+        self.by_number: dict[str, int] = {}
+        if numbered:
+            normalised_numbers = normalise_company_number(pa.array([n for _, n in numbered], type=pa.string())).to_pylist()
+            self.by_number = {number: index for (index, _), number in zip(numbered, normalised_numbers)}
+        normalised = normalise_names(spellings).to_pylist() if spellings else []
         # One key may belong to several entries of different categories: such a key is
         # evidence for all of them, and the line is ambiguous.
         self.exact: dict[str, list[int]] = defaultdict(list)
-        for key, entry_index in zip(normalised, self.entry_of_key):
+        for key, entry_index in zip(normalised, entry_of_spelling):
             if key and entry_index not in self.exact[key]:
                 self.exact[key].append(entry_index)
         self.unique_keys = list(self.exact)
-        self.by_number = by_number
-        self._blocks: dict[str, list[int]] = defaultdict(list)
+        # token_sort_ratio(a, b) is ratio() of the two with their words sorted: sort the
+        # directory's words once here, not once per comparison.
+        self._sorted_keys = np.array([" ".join(sorted(k.split())) for k in self.unique_keys], dtype=object)
+        blocks: dict[str, list[int]] = defaultdict(list)
         for key_index, key in enumerate(self.unique_keys):
             for token in set(key.split()):
-                self._blocks[token].append(key_index)
+                blocks[token].append(key_index)
                 if len(token) > _PREFIX:
-                    self._blocks[token[:_PREFIX] + "*"].append(key_index)
+                    blocks[token[:_PREFIX] + "*"].append(key_index)
+        self._blocks = {token: np.array(members, dtype=np.int32) for token, members in blocks.items()}
 
     def __len__(self) -> int:
         return len(self.names)
 
-    def _candidates(self, key: str) -> list[int]:
+    def _candidates(self, key: str) -> np.ndarray:
+        """Directory keys sharing a word, or a word's first letters, with `key`; words so
+        common that they say nothing (more than _BLOCK_TOKEN_LIMIT keys) are skipped unless
+        nothing else is shared."""
         tokens = set(key.split())
-        blocks = [self._blocks.get(t, []) for t in tokens]
-        blocks += [self._blocks.get(t[:_PREFIX] + "*", []) for t in tokens if len(t) >= _PREFIX]
-        usable = [b for b in blocks if 0 < len(b) <= _BLOCK_TOKEN_LIMIT]
+        blocks = [self._blocks.get(t) for t in tokens]
+        blocks += [self._blocks.get(t[:_PREFIX] + "*") for t in tokens if len(t) >= _PREFIX]
+        present = [b for b in blocks if b is not None]
+        usable = [b for b in present if len(b) <= _BLOCK_TOKEN_LIMIT]
         if not usable:
-            usable = sorted((b for b in blocks if b), key=len)[:1]
-        found: set[int] = set()
-        for block in usable:
-            found.update(block)
-        return list(found)
+            usable = sorted(present, key=len)[:1]
+        if not usable:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate(usable))
+
+    def _scored(self, key: str, limit: int, cutoff: float) -> list[tuple[int, float]]:
+        """(key index, score) of the best fuzzy candidates for one normalised name."""
+        candidates = self._candidates(key)
+        if not len(candidates):
+            return []
+        query = " ".join(sorted(key.split()))
+        found = process.extract(
+            query, self._sorted_keys[candidates].tolist(), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+        )
+        return [(int(candidates[position]), float(score)) for _, score, position in found]
 
     def candidates(self, name: str, limit: int = 5) -> list[dict[str, object]]:
         """The closest directory entries to one supplier name, with scores (for `explain`)."""
@@ -163,14 +179,39 @@ class SupplierDirectory:
             found.append({"name": self.names[entry], "category": self.categories[entry], "score": 100.0, "method": "exact"})
         if not key:
             return found
-        choices = [self.unique_keys[i] for i in self._candidates(key)]
-        for choice, score, _ in process.extract(key, choices, scorer=fuzz.token_sort_ratio, limit=limit):
-            if choice == key:
+        for key_index, score in self._scored(key, limit, 0):
+            if self.unique_keys[key_index] == key:
                 continue
-            for entry in self.exact[choice]:
-                band = "accept" if score >= self.matching.accept else "review" if score >= self.matching.review else "reject"
-                found.append({"name": self.names[entry], "category": self.categories[entry], "score": round(float(score), 1), "method": f"fuzzy ({band})"})
+            band = "accept" if score >= self.matching.accept else "review" if score >= self.matching.review else "reject"
+            for entry in self.exact[self.unique_keys[key_index]]:
+                found.append(
+                    {"name": self.names[entry], "category": self.categories[entry], "score": round(score, 1), "method": f"fuzzy ({band})"}
+                )
         return found[:limit]
+
+    def _match_key(self, key: str) -> tuple[object, ...]:
+        """(category, method, score, matched, weak, runner_up, runner_up_score) for one key."""
+        exact = self.exact.get(key)
+        if exact:
+            entry = exact[0]
+            others = sorted({self.categories[e] for e in exact[1:]} - {self.categories[entry]})
+            return (
+                self.categories[entry], "exact", 100.0, self.names[entry], bool(others),
+                others[0] if others else None, 100.0 if others else np.nan,
+            )
+        scored = self._scored(key, 10, self.matching.review)
+        if not scored:
+            return (None, None, np.nan, None, False, None, np.nan)
+        best_index, best_score = scored[0]
+        entry = self.exact[self.unique_keys[best_index]][0]
+        category = self.categories[entry]
+        weak, runner_up, runner_up_score = best_score < self.matching.accept, None, np.nan
+        for other_index, other_score in scored[1:]:
+            other_categories = {self.categories[e] for e in self.exact[self.unique_keys[other_index]]} - {category}
+            if other_categories and best_score - other_score <= self.matching.margin:
+                weak, runner_up, runner_up_score = True, sorted(other_categories)[0], round(other_score, 1)
+                break
+        return (category, "fuzzy", round(best_score, 1), self.names[entry], weak, runner_up, runner_up_score)
 
     def match(self, names: pd.Series, company_numbers: pd.Series | None = None) -> pd.DataFrame:
         """Directory evidence for each of `names` (distinct supplier names of a run).
@@ -179,69 +220,24 @@ class SupplierDirectory:
         directory name), weak (True when the line should be ambiguous: a fuzzy score in the
         review band, a runner-up of another category within the margin, or a key shared by
         entries of different categories), runner_up (its category), runner_up_score.
+        Each distinct normalised name is matched once, however many spellings lead to it.
         """
+        columns = ("category", "method", "score", "matched", "weak", "runner_up", "runner_up_score")
+        empty = (None, None, np.nan, None, False, None, np.nan)
         count = len(names)
-        result = {
-            "category": np.full(count, None, dtype=object),
-            "method": np.full(count, None, dtype=object),
-            "score": np.full(count, np.nan),
-            "matched": np.full(count, None, dtype=object),
-            "weak": np.zeros(count, dtype=bool),
-            "runner_up": np.full(count, None, dtype=object),
-            "runner_up_score": np.full(count, np.nan),
-        }
         if not count or not self.names:
-            return pd.DataFrame(result)
-        keys = normalise_names(pa.array(names.astype(object).where(names.notna(), None).tolist(), type=pa.string())).to_pylist()
-        numbers = None
+            return pd.DataFrame([empty] * count, columns=list(columns))
+        texts = names.astype(object).where(names.notna(), None).tolist()
+        keys = normalise_names(pa.array(texts, type=pa.string())).to_pylist()
+        by_key = {key: self._match_key(key) if key else empty for key in dict.fromkeys(keys)}
+        rows = [by_key[key] for key in keys]
         if company_numbers is not None and self.by_number:
-            numbers = normalise_company_number(pa.array(company_numbers.astype(object).where(company_numbers.notna(), None).tolist(), type=pa.string())).to_pylist()
-        accept, review, margin = self.matching.accept, self.matching.review, self.matching.margin
-        for position, key in enumerate(keys):
-            if numbers is not None and numbers[position] in self.by_number:
-                entry = self.by_number[numbers[position]]
-                result["category"][position] = self.categories[entry]
-                result["method"][position] = "company"
-                result["score"][position] = 100.0
-                result["matched"][position] = self.names[entry]
-                continue
-            if not key:
-                continue
-            exact = self.exact.get(key)
-            if exact:
-                entry = exact[0]
-                result["category"][position] = self.categories[entry]
-                result["method"][position] = "exact"
-                result["score"][position] = 100.0
-                result["matched"][position] = self.names[entry]
-                others = {self.categories[e] for e in exact[1:]} - {self.categories[entry]}
-                if others:
-                    result["weak"][position] = True
-                    result["runner_up"][position] = sorted(others)[0]
-                    result["runner_up_score"][position] = 100.0
-                continue
-            candidates = self._candidates(key)
-            if not candidates:
-                continue
-            choices = [self.unique_keys[i] for i in candidates]
-            scored = process.extract(key, choices, scorer=fuzz.token_sort_ratio, limit=10, score_cutoff=review)
-            if not scored:
-                continue
-            _, best_score, best_choice = scored[0]
-            entry = self.exact[choices[best_choice]][0]
-            category = self.categories[entry]
-            result["category"][position] = category
-            result["method"][position] = "fuzzy"
-            result["score"][position] = round(float(best_score), 1)
-            result["matched"][position] = self.names[entry]
-            weak = best_score < accept
-            for _, other_score, other_choice in scored[1:]:
-                other_categories = {self.categories[e] for e in self.exact[choices[other_choice]]} - {category}
-                if other_categories and best_score - other_score <= margin:
-                    weak = True
-                    result["runner_up"][position] = sorted(other_categories)[0]
-                    result["runner_up_score"][position] = round(float(other_score), 1)
-                    break
-            result["weak"][position] = weak
-        return pd.DataFrame(result)
-
+            numbers_text = company_numbers.astype(object).where(company_numbers.notna(), None).tolist()
+            numbers = normalise_company_number(pa.array(numbers_text, type=pa.string())).to_pylist()
+            for position, number in enumerate(numbers):
+                entry = self.by_number.get(number) if number else None
+                if entry is not None:
+                    rows[position] = (self.categories[entry], "company", 100.0, self.names[entry], False, None, np.nan)
+        frame = pd.DataFrame(rows, columns=list(columns))
+        frame["weak"] = frame["weak"].astype(bool)
+        return frame
