@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from spendcat import __version__
+from spendcat.check_cli import check
 from spendcat.errors import BadOption, SpendcatError
 from spendcat.files import expand_inputs
 from spendcat.inspect import describe
@@ -299,6 +300,8 @@ def taxonomy_command(
     else:
         _stdout().print(taxonomy_tree(taxonomy))
 
+
+app.command("check")(check)
 
 rules_app = typer.Typer(help="Validate rule files, run their examples, print their schema.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")

@@ -109,7 +109,8 @@ def test_one_bad_file_does_not_hide_the_others(council_file: Path, tmp_path: Pat
 
 
 COMMANDS = [
-    ["inspect"], ["categorise"], ["explain"], ["taxonomy"], ["rules", "schema"], ["rules", "test"], ["rules", "lint"],
+    ["inspect"], ["categorise"], ["check"], ["explain"], ["taxonomy"], ["rules", "schema"], ["rules", "test"],
+    ["rules", "lint"],
 ]
 
 
