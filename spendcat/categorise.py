@@ -427,18 +427,20 @@ def supplier_consensus(
     with no evidence of their own; it never overrides a rule, a match or an ambiguity.
     """
     result = pd.Series([None] * len(supplier), dtype=object, index=supplier.index)
-    names = supplier.astype(object)
-    usable = names.notna().to_numpy() & ~np.asarray(redacted, dtype=bool)
+    name_codes, unique_names = pd.factorize(supplier, use_na_sentinel=True)
+    usable = (name_codes >= 0) & ~np.asarray(redacted, dtype=bool)
     if not usable.any():
         return result
-    unique_names = pd.unique(names[usable])
-    keys = dict(zip(unique_names, normalise_names(pa.array(list(map(str, unique_names)), type=pa.string())).to_pylist()))
-    key = names.map(keys).where(usable, None)
-    money = amount_pence.fillna(0).abs().astype("int64")
-    decided = (status.astype(str) == CATEGORISED).to_numpy() & key.notna().to_numpy()
+    # Normalise each distinct name once; lines take their key by code.
+    key_of_name = normalise_names(pa.array([str(n) for n in unique_names], type=pa.string())).to_numpy(zero_copy_only=False)
+    key_codes_of_name, unique_keys = pd.factorize(pd.Series(key_of_name, dtype=object).replace("", None), use_na_sentinel=True)
+    line_key = np.where(usable, key_codes_of_name[np.clip(name_codes, 0, None)] if len(unique_names) else -1, -1)
+    money = amount_pence.fillna(0).abs().to_numpy(dtype=np.int64)
+    decided = (status == CATEGORISED).to_numpy() & (line_key >= 0)
     if not decided.any():
         return result
-    votes = pd.DataFrame({"key": key[decided], "category": category[decided].astype(object), "money": money[decided]})
+    category_codes, category_names = pd.factorize(category[decided].astype(object))
+    votes = pd.DataFrame({"key": line_key[decided], "category": category_codes, "money": money[decided]})
     by_category = votes.groupby(["key", "category"], sort=False).agg(lines=("money", "size"), money=("money", "sum")).reset_index()
     totals = by_category.groupby("key").agg(lines=("lines", "sum"), money=("money", "sum"))
     best = by_category.sort_values("money", ascending=False, kind="stable").drop_duplicates("key").set_index("key")
@@ -447,7 +449,10 @@ def supplier_consensus(
     agreed = best[(best["lines_total"] >= CONSENSUS_MIN_LINES) & (share >= CONSENSUS_MIN_SHARE)]["category"]
     if agreed.empty:
         return result
-    open_lines = (status.astype(str) == UNCATEGORISED).to_numpy() & key.notna().to_numpy()
-    result[open_lines] = key[open_lines].map(agreed).to_numpy()
+    lent_category = np.full(len(unique_keys), -1, dtype=np.int64)
+    lent_category[agreed.index.to_numpy()] = agreed.to_numpy()
+    open_lines = np.flatnonzero((status == UNCATEGORISED).to_numpy() & (line_key >= 0))
+    lent = lent_category[line_key[open_lines]]
+    chosen = open_lines[lent >= 0]
+    result.iloc[chosen] = np.asarray(category_names, dtype=object)[lent[lent >= 0]]
     return result
-
