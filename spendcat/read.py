@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,6 +26,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from spendcat.errors import UnreadableFile
@@ -38,12 +40,52 @@ _HEAD_BYTES = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-@dataclass(frozen=True)
 class Source:
-    """One file's bytes, after any archive around it has been opened."""
+    """One file's bytes, after any archive around it has been opened.
 
-    name: str
-    data: bytes
+    A plain file's bytes stay on disk until asked for: a CSV is read from its file piece by
+    piece (`read`), so the whole file is never held in memory beside what is parsed from it.
+    """
+
+    def __init__(self, name: str, data: bytes | None = None, *, path: Path | None = None, size: int | None = None):
+        if data is None and path is None:
+            raise ValueError("a source needs its bytes or its path")
+        self.name = name
+        self._data = data
+        self.path = path
+        self.size = len(data) if data is not None else int(size if size is not None else path.stat().st_size)
+
+    @property
+    def data(self) -> bytes:
+        """All of the file's bytes (read once, then kept)."""
+        if self._data is None:
+            self._data = self.read(0, self.size)
+        return self._data
+
+    def read(self, start: int, stop: int) -> bytes | memoryview:
+        """Bytes `start` to `stop` (fewer at the end of the file)."""
+        if self._data is not None:
+            return memoryview(self._data)[start:stop]
+        try:
+            with open(self.path, "rb") as stream:
+                stream.seek(start)
+                return stream.read(max(0, stop - start))
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read ({exc.strerror or exc})", file=self.name) from None
+
+    def read_buffer(self, start: int, stop: int) -> pa.Buffer:
+        """Bytes `start` to `stop` as an Arrow buffer (no copy of bytes already in memory)."""
+        if self._data is not None:
+            return pa.py_buffer(self._data)[start:stop]
+        try:
+            with pa.OSFile(str(self.path), "rb", memory_pool=_PARSE_POOL) as stream:
+                stream.seek(start)
+                return stream.read_buffer(max(0, stop - start))
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read ({exc.strerror or exc})", file=self.name) from None
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r}, {self.size} bytes{'' if self._data is not None else ', on disk'})"
 
 
 @dataclass
@@ -59,6 +101,26 @@ class Grid:
     # Row number (1-based, as a spreadsheet shows it) of head[0].
     first_row: int = 1
     notes: list[str] = field(default_factory=list)
+    # The rows below the header with blank rows left out and cells' fill worked out as they
+    # are read (CSV); None where `body` is all there is (spreadsheets).
+    rows_below: Callable[[int], Body] | None = None
+
+
+@dataclass
+class Body:
+    """The rows of a table from its header down, as read."""
+
+    header: list[str]  # the header row's cells
+    table: pa.Table  # the rows below the header (blank rows left out when the reader drops them)
+    rows: np.ndarray  # the row number of each, counted as Grid.body counts them
+    filled: list[np.ndarray] | None  # per column: which rows hold more than spaces there (None: not worked out)
+    blank_rows: np.ndarray  # row numbers of the blank rows left out
+
+
+def body_of(table: pa.Table, rows: np.ndarray) -> Body:
+    """A Body from what Grid.body returns: the header row and everything below it."""
+    header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()] if table.num_rows else []
+    return Body(header, table.slice(1), rows[1:], None, np.zeros(0, dtype=np.int64))
 
 
 def sniff_format(data: bytes) -> str:
@@ -142,17 +204,27 @@ def open_sources(path: str | Path, *, depth: int = 0) -> list[Source]:
     if path.is_dir():
         raise UnreadableFile("is a folder, not a file", file=name)
     try:
-        _check_size(name, path.stat().st_size)
-        data = path.read_bytes()
+        size = path.stat().st_size
+        _check_size(name, size)
+        with open(path, "rb"):  # readable now, not only when its bytes are wanted
+            pass
     except OSError as exc:
         raise UnreadableFile(f"cannot read ({exc.strerror or exc})", file=name) from None
-    return _expand(Source(name, data), depth)
+    return _expand(Source(name, path=path, size=size), depth)
+
+
+def _sniff_source(source: Source) -> str:
+    """sniff_format for a source, reading only its first bytes unless it may be a zip."""
+    head = bytes(source.read(0, 8))
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return sniff_format(source.data)
+    return sniff_format(head)
 
 
 def _expand(source: Source, depth: int) -> list[Source]:
-    if not source.data:
+    if not source.size:
         raise UnreadableFile("empty file", file=source.name)
-    kind = sniff_format(source.data)
+    kind = _sniff_source(source)
     if kind not in ("gzip", "zip"):
         return [source]
     if depth >= 2:
@@ -282,39 +354,417 @@ def sniff_delimiter(records: list[str]) -> str:
 
 def csv_grid(name: str, raw: bytes) -> Grid:
     """A CSV file as a grid: decoded, its dialect sniffed, its first records parsed."""
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_without_bom(raw):
+    return _csv_grid(Source(name, raw))
+
+
+# Bytes Windows-1252 leaves undefined; a file holding any is Latin-1 throughout.
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_ALL_BUT_CP1252_UNDEFINED = bytes(b for b in range(256) if b not in _CP1252_UNDEFINED)
+# Where Windows-1252 and Latin-1 read a byte differently.
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+
+
+def _csv_grid(source: Source) -> Grid:
+    """A CSV file as a grid. Only its first megabyte is decoded here; the rest is read (and
+    decoded) from the source when the rows below the header are asked for."""
+    name = source.name
+    start = bytes(source.read(0, _HEAD_BYTES + 3))
+    if b"\x00" in start[:4096] and not start.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_without_bom(start):
         raise UnreadableFile("binary file: not a CSV or a spreadsheet spendcat can read", file=name)
-    data, encoding = _to_utf8(name, raw)
-    return _csv_grid_utf8(name, data, encoding)
+    if start[:3] == b"\xef\xbb\xbf":
+        return _text_grid(source, 3, "utf-8-sig", "utf-8", start[3 : 3 + _HEAD_BYTES], start[3:])
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(start):
+        data, encoding = _to_utf8(name, source.data)
+        return _text_grid(Source(name, data), 0, encoding, "utf-8", data[:_HEAD_BYTES], data[:_HEAD_BYTES])
+    head = start[:_HEAD_BYTES]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start < len(head) - 4:
+            codec = _single_byte_codec(source, head)
+            text = head.decode(codec or "cp1252").encode("utf-8")[:_HEAD_BYTES]
+            return _text_grid(source, 0, "cp1252", codec, text, head)
+    return _text_grid(source, 0, "utf-8", "utf-8", head, head)
 
 
-def _csv_grid_utf8(name: str, data: bytes, encoding: str) -> Grid:
-    starts = record_starts(data, HEAD_RECORDS)
-    ends = starts[1:] + [min(len(data), _HEAD_BYTES)]
-    records = [data[s:e].decode("utf-8", errors="replace").rstrip("\r\n") for s, e in zip(starts, ends)]
+def _single_byte_codec(source: Source, head: bytes) -> str | None:
+    """Windows-1252, or Latin-1 where a byte has no Windows-1252 meaning; None while only
+    the rest of the file can tell and the first megabyte reads the same either way."""
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    if not _C1_BYTES.search(head):
+        return None
+    for position in range(0, source.size, 1 << 24):
+        if bytes(source.read(position, position + (1 << 24))).translate(None, _ALL_BUT_CP1252_UNDEFINED):
+            return "latin-1"
+    return "cp1252"
+
+
+def _text_grid(source: Source, base: int, encoding: str, codec: str | None, text: bytes, raw_head: bytes) -> Grid:
+    return _text_csv(source, base, encoding, codec, text, raw_head).grid
+
+
+def _text_csv(source: Source, base: int, encoding: str, codec: str | None, text: bytes, raw_head: bytes) -> _TextCsv:
+    """The grid of a CSV whose first megabyte, as UTF-8, is `text`, and its reader.
+
+    `codec` is how the source's bytes (from `base`) become UTF-8: "utf-8" (as they are),
+    "cp1252" or "latin-1" (byte by byte), or None (one of those two, to be told by the rest
+    of the file). `raw_head` is the source's first megabyte from `base`, undecoded.
+    """
+    starts = record_starts(text, HEAD_RECORDS)
+    ends = starts[1:] + [min(len(text), _HEAD_BYTES)]
+    records = [text[s:e].decode("utf-8", errors="replace").rstrip("\r\n") for s, e in zip(starts, ends)]
     if not any(r.strip() for r in records):
-        raise UnreadableFile("no text in file", file=name)
+        raise UnreadableFile("no text in file", file=source.name)
     delimiter = sniff_delimiter(records)
     head = [_parse_record(r, delimiter) for r in records]
+    # Where each record starts in the source's bytes: single-byte encodings keep the CSV's
+    # quotes, delimiters and line ends where they were, so the records are found in the raw bytes.
+    raw_starts = record_starts(raw_head, HEAD_RECORDS) if codec != "utf-8" else starts
+    text_csv = _TextCsv(source, base, codec, delimiter, head, starts, [base + s for s in raw_starts])
+    text_csv.grid = Grid(
+        format="csv", head=head, body=text_csv.body, encoding=encoding, delimiter=delimiter, rows_below=text_csv.rows_below
+    )
+    return text_csv
 
-    def body(header_index: int) -> tuple[pa.Table, np.ndarray]:
-        offset = starts[header_index]
-        width = len(head[header_index])
+
+@dataclass
+class _TextCsv:
+    """How to read a CSV's rows below its header, once the header is known."""
+
+    source: Source
+    base: int  # where the text starts in the source (after a byte-order mark)
+    codec: str | None  # see _text_grid
+    delimiter: str
+    head: list[list[str]]
+    starts: list[int]  # where each head record starts in the text as UTF-8
+    raw_starts: list[int]  # where each head record starts in the source's bytes
+    grid: Grid = field(init=False)
+
+    def read(self, header_index: int, drop_blank: bool) -> _Rows:
+        name = self.source.name
+        width = len(self.head[header_index])
         try:
-            table = _read_arrow(data, offset, delimiter, width)
+            if header_index < len(self.raw_starts):
+                rows = _read_pieces(
+                    self.source, self.raw_starts[header_index], self.delimiter, width, self.codec, drop_blank, header_index
+                )
+                if rows is not None:
+                    return rows
+            # Rows of differing lengths, or a quoted line break where the file was cut into
+            # pieces: the whole text is read at once, as it is.
+            data = self.source.data
+            data = bytes(data[self.base :]) if self.codec == "utf-8" else _transcode(name, data, "cp1252")
+            offset = self.starts[header_index]
+            table = _read_arrow(data, offset, self.delimiter, width)
             if table is None:
-                table = _read_python(name, data, offset, delimiter, width)
+                table = _read_python(name, data, offset, self.delimiter, width)
+            numbers = np.arange(header_index + 1, header_index + 1 + table.num_rows, dtype=np.int64)
+            return _Rows(table, numbers, None, np.zeros(0, dtype=np.int64))
         except _NotUtf8:
             # The first megabyte was UTF-8 (or plain ASCII) but a later byte is not: the
             # file is Windows-1252 after all, and says so in what `inspect` reports.
-            fallback = _csv_grid_utf8(name, _transcode(name, data, "cp1252"), "cp1252")
-            grid.encoding = fallback.encoding
-            return fallback.body(header_index)
-        rows = np.arange(header_index + 1, header_index + 1 + table.num_rows, dtype=np.int64)
-        return table, rows
+            transcoded = _transcode(name, bytes(self.source.data[self.base :]), "cp1252")
+            head = transcoded[:_HEAD_BYTES]
+            fallback = _text_csv(Source(name, transcoded), 0, "cp1252", "utf-8", head, head)
+            self.grid.encoding = fallback.grid.encoding
+            return fallback.read(header_index, drop_blank)
 
-    grid = Grid(format="csv", head=head, body=body, encoding=encoding, delimiter=delimiter)
-    return grid
+    def body(self, header_index: int) -> tuple[pa.Table, np.ndarray]:
+        rows = self.read(header_index, False)
+        return rows.table, rows.numbers
+
+    def rows_below(self, header_index: int) -> Body:
+        rows = self.read(header_index, True)
+        if rows.filled is None:
+            return body_of(rows.table, rows.numbers)
+        header = [str(v) for v in rows.table.slice(0, 1).to_pylist()[0].values()]
+        return Body(header, rows.table.slice(1), rows.numbers[1:], [f[1:] for f in rows.filled], rows.blank)
+
+
+@dataclass
+class _Rows:
+    table: pa.Table  # the header row and the rows below it
+    numbers: np.ndarray  # row number of each
+    filled: list[np.ndarray] | None  # per column, which rows hold more than spaces (None: not worked out)
+    blank: np.ndarray  # row numbers of blank rows left out
+
+
+# The rows below a header are read in pieces of about this many bytes, cut after a line
+# break and parsed on several threads; each piece is one block for Arrow's parser, which
+# follows quotes through it, so a quoted line break inside a piece is read right.
+_PIECE_BYTES = 1 << 22
+_MAX_PIECE_BYTES = 1 << 30
+
+
+# The pieces are read and parsed with memory from the C library's allocator: parsing on
+# several threads leaves freed memory behind in any allocator, and the C library's is the
+# one that gives it all back when asked (release_memory), where Arrow's default (mimalloc)
+# keeps about 80 MB of it for a 120 MB file.
+_PARSE_POOL = pa.system_memory_pool()
+
+
+def _c_library_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL("libc.so.6").malloc_trim  # glibc only
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        return trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _c_library_trim()
+
+
+def release_memory() -> None:
+    """Give memory freed by a finished stage back to the system, so the next stage's
+    allocations do not stack on top of it (glibc keeps freed memory in its heaps, and
+    mimalloc in its pages, until told otherwise)."""
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _workers() -> int:
+    try:
+        return max(1, min(8, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(8, os.cpu_count() or 1))
+
+
+def _map(function: Callable[[int], object], count: int, workers: int) -> list:
+    """[function(0), ..., function(count - 1)], on `workers` threads."""
+    if workers <= 1 or count <= 1:
+        return [function(index) for index in range(count)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, range(count)))
+
+
+def _line_end(source: Source, position: int) -> int:
+    """Where the line holding byte `position` ends: just after the next line feed."""
+    while position < source.size:
+        chunk = bytes(source.read(position, position + (1 << 16)))
+        if not chunk:
+            break
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+    return source.size
+
+
+@dataclass
+class _Piece:
+    table: pa.Table
+    undefined: bool  # holds bytes Windows-1252 leaves undefined
+    filled: list[np.ndarray] | None = None
+    rows: int = 0  # rows parsed, before blank rows were left out
+    blank: np.ndarray | None = None  # blank rows left out (index in the piece)
+
+
+def _read_pieces(
+    source: Source, offset: int, delimiter: str, width: int, codec: str | None, drop_blank: bool, header_index: int
+) -> _Rows | None:
+    """The rows from `offset` down, read in pieces on several threads; None when that
+    cannot be trusted to give what one read of the whole text gives (ragged rows, or a piece
+    that ends inside a quoted cell), for the caller to read the whole text instead."""
+    cuts = [offset]
+    for cut in range(offset + _PIECE_BYTES, source.size, _PIECE_BYTES):
+        end = _line_end(source, cut)
+        if end > cuts[-1] and end < source.size:
+            cuts.append(end)
+    cuts.append(source.size)
+    pieces = list(zip(cuts[:-1], cuts[1:]))
+    if any(stop - start > _MAX_PIECE_BYTES for start, stop in pieces):
+        return None
+    names = [f"c{i}" for i in range(width)]
+    single_byte = codec != "utf-8"
+
+    def parse(index: int) -> _Piece | None:
+        start, stop = pieces[index]
+        raw = source.read_buffer(start, stop)
+        piece = _parse_piece(raw, delimiter, names, single_byte, final=index == len(pieces) - 1)
+        del raw
+        if piece is None or codec is None:
+            return piece
+        return _finish_piece(piece, codec, drop_blank, keep_first=index == 0)
+
+    workers = min(_workers(), len(pieces))
+    parsed = _map(parse, len(pieces), workers)
+    if any(piece is None for piece in parsed):
+        return None
+    done: list[_Piece] = parsed  # type: ignore[assignment]
+    if codec is None:
+        decided = "latin-1" if any(piece.undefined for piece in done) else "cp1252"
+
+        def finish(index: int) -> _Piece:
+            return _finish_piece(done[index], decided, drop_blank, keep_first=index == 0)
+
+        done = _map(finish, len(done), workers)
+    table = pa.concat_tables([piece.table for piece in done])
+    release_memory()
+    kept, blank = [], []
+    first = header_index + 1
+    for piece in done:
+        numbers = np.arange(first, first + piece.rows, dtype=np.int64)
+        if piece.blank is not None and len(piece.blank):
+            keep = np.ones(piece.rows, dtype=bool)
+            keep[piece.blank] = False
+            kept.append(numbers[keep])
+            blank.append(numbers[piece.blank])
+        else:
+            kept.append(numbers)
+        first += piece.rows
+    filled = [np.concatenate([piece.filled[i] for piece in done]) for i in range(width)]  # type: ignore[index]
+    return _Rows(table, np.concatenate(kept), filled, np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64))
+
+
+def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: bool, final: bool) -> _Piece | None:
+    # Bytes first (UTF-8 is checked afterwards, faster than the parser checks it value by
+    # value), with 64-bit offsets: pandas keeps its text that way, so `original` shares it.
+    kind = pa.large_binary()
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(raw),
+            # One block: Arrow's parser then follows quotes through the whole piece.
+            read_options=pacsv.ReadOptions(column_names=names, block_size=len(raw) + 1, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: kind for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+            memory_pool=_PARSE_POOL,
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise _NotUtf8() from None
+        return None  # a ragged row (or a piece cut inside a quoted cell)
+    if not final and table.num_rows:
+        # A piece cut inside a quoted cell ends with that cell unterminated: its last row is
+        # short (an error above) or its last cell runs to the piece's final line feed.
+        last = table.column(len(names) - 1)[-1].as_py()
+        if last.endswith(b"\n"):
+            return None
+    undefined = single_byte and bool(raw.to_pybytes().translate(None, _ALL_BUT_CP1252_UNDEFINED))
+    return _Piece(table, undefined)
+
+
+def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool) -> _Piece:
+    """A parsed piece decoded to UTF-8, its cells' fill worked out, its blank rows dropped."""
+    columns = [_one_chunk(column) for column in piece.table.columns]
+    if codec == "utf-8":
+        columns = [_checked_utf8(column) for column in columns]
+    else:
+        columns = [_decode_single_byte(column, codec) for column in columns]
+    filled = [filled_cells(column) for column in columns]
+    count = piece.table.num_rows
+    blank = np.flatnonzero(~np.logical_or.reduce(filled)) if filled and drop_blank else np.zeros(0, dtype=np.int64)
+    if keep_first and len(blank) and blank[0] == 0:
+        blank = blank[1:]  # the header row stays, whatever it holds
+    table = pa.Table.from_arrays(columns, names=piece.table.column_names)
+    if len(blank):
+        keep = np.ones(count, dtype=bool)
+        keep[blank] = False
+        table = pc.filter(table, pa.array(keep), memory_pool=_PARSE_POOL)
+        filled = [f[keep] for f in filled]
+    return _Piece(table, piece.undefined, filled, count, blank)
+
+
+# Extra bytes each byte takes in UTF-8 once decoded (Windows-1252's undefined bytes never
+# reach here: they make the file Latin-1).
+_UTF8_EXTRA = {
+    codec: np.array(
+        [len(bytes([b]).decode(codec, errors="replace").encode("utf-8")) - 1 for b in range(256)], dtype=np.int64
+    )
+    for codec in ("cp1252", "latin-1")
+}
+
+
+def _one_chunk(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column as one array: its only chunk as it is (combine_chunks would copy it)."""
+    if isinstance(column, pa.Array):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _checked_utf8(column: pa.Array) -> pa.Array:
+    """A large_binary column as large_string, each value checked to be UTF-8 (raises _NotUtf8)."""
+    offsets = text_offsets(column)
+    data_buffer = column.buffers()[2]
+    text = column.view(pa.large_string())
+    if data_buffer is None or offsets[-1] == offsets[0]:
+        return text
+    if np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]].max() < 0x80:
+        return text  # plain ASCII
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        raise _NotUtf8() from None
+    return text
+
+
+def _decode_single_byte(column: pa.Array, codec: str) -> pa.Array:
+    """A large_binary column of single-byte text (Windows-1252, Latin-1) as large_string."""
+    count = len(column)
+    offsets = text_offsets(column)
+    data_buffer = column.buffers()[2]
+    if data_buffer is None or offsets[-1] == offsets[0]:
+        return column.cast(pa.large_string())
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    high = np.flatnonzero(data >= 0x80)
+    if not len(high):
+        return column.view(pa.large_string())  # plain ASCII
+    text = data.tobytes().decode(codec).encode("utf-8")
+    extra = np.cumsum(_UTF8_EXTRA[codec][data[high]])
+    relative = (offsets - offsets[0]).astype(np.int64)
+    before = np.searchsorted(high, relative)  # non-ASCII bytes before each string's start
+    shifted = relative + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
+    return pa.LargeStringArray.from_buffers(count, pa.py_buffer(shifted), pa.py_buffer(text))
+
+
+# A cell is blank when it holds nothing but `\s` (space, tab, CR, LF, form feed) and the
+# no-break space. Most cells start with something else, told by their first byte; the few
+# that start with one of those bytes (or with 0xC2, the lead byte of U+00A0) are searched.
+_NOT_BLANK = "[^\\s\u00a0]"
+_MAYBE_BLANK_START = np.zeros(256, dtype=bool)
+_MAYBE_BLANK_START[list(b"\t\n\x0c\r \xc2")] = True
+
+
+def text_offsets(column: pa.Array) -> np.ndarray:
+    """The offsets of a (large_)string or (large_)binary array's values into its data buffer."""
+    large = pa.types.is_large_string(column.type) or pa.types.is_large_binary(column.type)
+    kind = np.int64 if large else np.int32
+    count = len(column)
+    return np.frombuffer(column.buffers()[1], dtype=kind, count=column.offset + count + 1)[column.offset :]
+
+
+def filled_cells(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """For each cell of a text column, whether it holds more than spaces."""
+    if isinstance(column, pa.ChunkedArray):
+        parts = [filled_cells(chunk) for chunk in column.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    if column.null_count or not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return pc.match_substring_regex(column, _NOT_BLANK).to_numpy(zero_copy_only=False)
+    offsets = text_offsets(column)
+    data_buffer = column.buffers()[2]
+    lengths = np.diff(offsets)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+    if not len(data):
+        return lengths > 0
+    maybe_blank = _MAYBE_BLANK_START[data[np.minimum(offsets[:-1], len(data) - 1)]]
+    filled = (lengths > 0) & ~maybe_blank
+    search = np.flatnonzero((lengths > 0) & maybe_blank)
+    if len(search):
+        found = pc.match_substring_regex(column.take(pa.array(search, type=pa.int64())), _NOT_BLANK)
+        filled[search] = found.to_numpy(zero_copy_only=False)
+    return filled
 
 
 class _NotUtf8(Exception):
@@ -458,9 +908,9 @@ def _sheet_grid(kind: str, sheet_name: str, rows: list[list[object]]) -> Grid:
 
 def grids_of(source: Source) -> list[Grid]:
     """The grids of one source, whatever its format."""
-    kind = sniff_format(source.data)
+    kind = _sniff_source(source)
     if kind in ("xlsx", "xls", "ods"):
         return sheet_grids(source.name, source.data, kind)
     if kind == "binary":
         raise UnreadableFile("not a CSV or a spreadsheet spendcat can read", file=source.name)
-    return [csv_grid(source.name, source.data)]
+    return [_csv_grid(source)]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from conftest import SAMPLE_DATA, read_one
 
@@ -338,3 +339,131 @@ def test_xls_serial_numbers_and_ods_dates() -> None:
     [ods] = grids_of(open_sources(SAMPLE_DATA / "quarter-spend.ods")[0])
     assert ods.format == "ods"
     assert ods.head[1][0].startswith("2024-01-")
+
+
+# --- Reading the rows below the header in pieces ----------------------------------------------
+
+
+def _quoted_newline_csv(rows: int = 400) -> bytes:
+    lines = ["Title row", "Supplier,Description,Amount"]
+    for i in range(rows):
+        description = f'"line one {i}\nline two, {i}\r\nthree"' if i % 3 == 0 else f"plain {i}"
+        lines.append(f'Supplier {i},{description},{i}.{i % 100:02d}')
+        if i % 50 == 7:
+            lines.append(",,")  # a blank row
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _read_whole(grid_of: Callable[[], read.Grid], monkeypatch: pytest.MonkeyPatch, header_index: int):
+    with monkeypatch.context() as patch:
+        patch.setattr(read, "_PIECE_BYTES", 1 << 30)
+        return grid_of().body(header_index)
+
+
+@pytest.mark.parametrize("piece_bytes", [17, 64, 100, 1000])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pieces_read_what_one_read_reads(monkeypatch: pytest.MonkeyPatch, piece_bytes: int, workers: int) -> None:
+    # Pieces this small are often cut inside a quoted cell that holds a line break: such a
+    # piece is noticed and the whole text is read at once instead.
+    data = _quoted_newline_csv()
+    table, rows = _read_whole(lambda: csv_grid("f.csv", data), monkeypatch, 1)
+    monkeypatch.setattr(read, "_PIECE_BYTES", piece_bytes)
+    monkeypatch.setattr(read, "_workers", lambda: workers)
+    grid = csv_grid("f.csv", data)
+    pieced, pieced_rows = grid.body(1)
+    assert pieced.to_pydict() == table.to_pydict()
+    assert pieced_rows.tolist() == rows.tolist()
+    body = grid.rows_below(1)
+    assert body.header == ["Supplier", "Description", "Amount"]
+    blank = [r for r, cells in zip(rows, table.to_pylist()) if not any(cells.values())]
+    # Read in pieces, blank rows are left out as they are read; read whole, they stay.
+    assert body.blank_rows.tolist() == (blank if body.filled is not None else [])
+    assert len(body.rows) + len(body.blank_rows) == len(rows) - 1
+    assert body.table.column(1).to_pylist()[0] == "line one 0\nline two, 0\r\nthree"
+
+
+def test_a_piece_cut_inside_a_quoted_line_break_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    header = b"Supplier,Amount,Note\n"
+    row = b'Acme,1.00,"first line\nsecond line"\n'
+    data = header + row * 50
+    # Cut the first piece right inside the first quoted cell: its piece then ends at the line
+    # break inside the quotes, with an unterminated cell.
+    monkeypatch.setattr(read, "_PIECE_BYTES", len(header) + 20)
+    assert read._read_pieces(read.Source("f.csv", data), 0, ",", 3, "utf-8", True, 0) is None
+    table, rows = csv_grid("f.csv", data).body(0)
+    assert table.column(2).to_pylist()[1:] == ["first line\nsecond line"] * 50
+    assert rows.tolist() == list(range(1, 52))
+
+
+def test_pieces_from_a_file_on_disk(write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_file(_quoted_newline_csv(2000))
+    expected = read_one(path)
+    monkeypatch.setattr(read, "_PIECE_BYTES", 4096)
+    [source] = open_sources(path)
+    grids_of(source)
+    assert source._data is None  # a CSV's bytes are read from its file piece by piece, never all held
+    publication = read_one(path)
+    assert publication.lines.equals(expected.lines)
+    assert publication.original.equals(expected.original)
+    assert publication.skipped.equals(expected.skipped)
+
+
+def test_windows_1252_with_undefined_bytes_far_down_is_latin_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first megabyte reads the same in both: the pieces tell, and all are read as Latin-1.
+    monkeypatch.setattr(read, "_PIECE_BYTES", 1 << 16)
+    rows = [f"Caf\xe9 {i},{i}.00" for i in range(100_000)] + ["Odd \x81 byte,1.00"]
+    data = b"Supplier,Amount\n" + "\n".join(rows).encode("latin-1") + b"\n"
+    grid = csv_grid("f.csv", data)
+    table, _ = grid.body(0)
+    assert grid.encoding == "cp1252"
+    assert table.column(0).to_pylist()[1] == "Café 0"
+    assert table.column(0).to_pylist()[-1] == "Odd \x81 byte"
+
+
+@pytest.mark.parametrize("undefined_later", [False, True])
+def test_windows_1252_punctuation_in_the_first_megabyte(monkeypatch: pytest.MonkeyPatch, undefined_later: bool) -> None:
+    # `“` is 0x93 in Windows-1252 but a control character in Latin-1: which one the head is
+    # read as depends on whether the file has a byte Windows-1252 leaves undefined anywhere.
+    monkeypatch.setattr(read, "_PIECE_BYTES", 1 << 16)
+    data = "Payments \u201cover\u201d \u00a3500\nSupplier,Amount\n".encode("cp1252")
+    data += b"".join(f"Supplier {i},{i}.00\n".encode() for i in range(80_000))  # past the first megabyte
+    data += b"Odd \x8d byte,1.00\n" if undefined_later else b"Last \x80 euro,1.00\n"
+    grid = csv_grid("f.csv", data)
+    assert grid.head[0] == (["Payments \x93over\x94 \xa3500"] if undefined_later else ["Payments \u201cover\u201d \u00a3500"])
+    table, _ = grid.body(1)
+    assert table.column(0).to_pylist()[-1] == ("Odd \x8d byte" if undefined_later else "Last \u20ac euro")
+
+
+def test_utf_8_that_turns_out_windows_1252_in_a_later_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    # UTF-8 is decided on the first megabyte; the piece holding the `é` says otherwise.
+    monkeypatch.setattr(read, "_PIECE_BYTES", 1 << 16)
+    data = b"Supplier,Amount\n" + b"".join(f"Acme {i},{i}.00\n".encode() for i in range(80_000)) + b"Caf\xe9,\xa35.00\n"
+    grid = csv_grid("f.csv", data)
+    assert grid.encoding == "utf-8"
+    table, rows = grid.body(0)
+    assert grid.encoding == "cp1252"
+    assert table.column(0).to_pylist()[-1] == "Café" and table.column(1).to_pylist()[-1] == "£5.00"
+    assert len(rows) == 80_002
+
+
+@pytest.mark.parametrize(
+    ("text", "filled"),
+    [
+        ("", False),
+        (" ", False),
+        ("\t\r\n\x0c", False),
+        ("\u00a0", False),
+        (" \u00a0 ", False),
+        ("\x0b", True),  # a vertical tab is not `\s` to the CSV reader's regex engine
+        ("\u2003", True),  # nor is an em space
+        ("\u00a0x", True),
+        ("  x", True),
+        ("\u00e9", True),
+        ("x", True),
+    ],
+)
+def test_filled_cells(text: str, filled: bool) -> None:
+    column = pa.array(["a", text, "b"])
+    assert read.filled_cells(column).tolist() == [True, filled, True]
+    assert read.filled_cells(pa.chunked_array([column.slice(0, 1), column.slice(1)], type=pa.string())).tolist() == [True, filled, True]
+    assert read.filled_cells(column.cast(pa.large_string())).tolist() == [True, filled, True]
