@@ -11,6 +11,7 @@ The evaluation order (README, "How a line is categorised") is:
 3. The highest priority with evidence decides. If evidence at that priority names different
    categories, or the deciding evidence is weak, the line is `ambiguous`. If it says
    exclude, the line is `excluded`; otherwise `categorised`. No evidence: `uncategorised`.
+   A group and a category under it do not disagree: the more specific one is the answer.
 4. Ties between rules naming the same category go to the earlier rule in the layered order.
 
 Conditions run once per distinct value of a field and are broadcast back to the lines, so
@@ -256,6 +257,14 @@ class Categoriser:
         self.category_ids: list[str] = list(self.taxonomy.ids)
         self.category_table = category_table(self.taxonomy, self.category_ids)
         self._category_code = {c: i for i, c in enumerate(self.category_ids)}
+        # Index len(category_ids) stands for exclusion: compatible only with itself.
+        size = len(self.category_ids) + 1
+        self._level = np.array([c.count(".") + 1 for c in self.category_ids] + [0], dtype=np.int64)
+        self._compatible = np.eye(size, dtype=bool)
+        for i, a in enumerate(self.category_ids):
+            for j, b in enumerate(self.category_ids):
+                if a.startswith(b + ".") or b.startswith(a + "."):
+                    self._compatible[i, j] = True
         rule_count = len(rule_set.rules)
         self.source_names = [r.rule.id for r in rule_set.rules] + [
             "supplier:company", "supplier:exact", "supplier:fuzzy", CONSENSUS,
@@ -312,7 +321,9 @@ class Categoriser:
         evidence, fires, supplier_matches, supplier_codes = self.evidence(publication)
         count = publication.line_count
         rows, priorities, categories, sources, weak = evidence.arrays()
-        order = np.lexsort((sources, -priorities.astype(np.int64), rows))
+        # Within a priority, the most specific category first, then the earliest source.
+        levels = self._level[np.where(categories == _EXCLUDE_CODE, len(self.category_ids), categories)]
+        order = np.lexsort((sources, -levels, -priorities.astype(np.int64), rows))
         rows, priorities, categories, sources, weak = (a[order] for a in (rows, priorities, categories, sources, weak))
 
         has_evidence = np.zeros(count, dtype=bool)
@@ -331,7 +342,10 @@ class Categoriser:
             winner_weak[winners] = weak[starts]
             group = np.cumsum(first) - 1
             top = priorities == priorities[starts][group]
-            disagree = top & (categories != categories[starts][group])
+            # A group and a category under it agree (the category is the more specific
+            # answer); two categories neither of which contains the other disagree.
+            as_index = np.where(categories == _EXCLUDE_CODE, len(self.category_ids), categories)
+            disagree = top & ~self._compatible[as_index, as_index[starts][group]]
             contested[rows[disagree]] = True
             winner_weak[rows[top & weak]] = True
 

@@ -41,9 +41,12 @@ NONE = "none"
 
 
 def keyword_pattern(words: list[str]) -> str:
-    """Whole-word, case-insensitive alternation of keywords (spaces match any whitespace)."""
-    escaped = [r"\s+".join(re.escape(part) for part in word.split()) for word in words if word.strip()]
-    return r"(?i)(?:^|\b|\W)(?:" + "|".join(escaped) + r")(?:$|\b|\W)"
+    """Whole-word, case-insensitive alternation of keywords (spaces match any whitespace,
+    underscores and hyphens separate words)."""
+    escaped = [r"[\s_\-]+".join(re.escape(part) for part in word.split()) for word in words if word.strip()]
+    # Words end at anything but a letter or digit: ledgers write `AGENCY_STAFF` and
+    # `Agency-Staff` as often as `Agency Staff`.
+    return r"(?i)(?:^|[^\p{L}\p{N}])(?:" + "|".join(escaped) + r")(?:$|[^\p{L}\p{N}])"
 
 
 def _check_re2(pattern: str) -> None:

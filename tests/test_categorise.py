@@ -197,3 +197,30 @@ def test_supplier_consensus_fills_only_lines_without_evidence(tmp_path: Path) ->
     assert out["status"].tolist()[11] == "uncategorised"
     evidence = {e["evidence"]: e["lines"] for e in result.report["by_evidence"]}
     assert evidence["supplier:consensus"] == 1
+
+
+def test_group_and_its_own_category_agree_at_equal_priority(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "spendcat: 1\nrules:\n"
+        "  - {id: any-ict, category: ict, when: {purpose: [computer]}}\n"
+        "  - {id: hardware, category: ict.hardware, when: {purpose: [laptops]}}\n"
+        "  - {id: software, category: ict.software, when: {purpose: [licences]}}\n",
+        encoding="utf-8",
+    )
+    added = run(Categoriser(load_rule_set([path])), [
+        {"expense_type": "Computer laptops"},
+        {"expense_type": "Computer laptops and licences"},
+    ])
+    assert added["status"].tolist() == ["categorised", "ambiguous"]
+    assert added["category"].tolist()[0] == "ict.hardware"
+    assert added["decided_by"].tolist()[0] == "hardware"
+
+
+def test_keywords_treat_underscores_and_hyphens_as_word_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("spendcat: 1\nrules:\n  - {id: agency, category: workforce.agency, when: {purpose: [agency staff]}}\n", encoding="utf-8")
+    added = run(Categoriser(load_rule_set([path])), [
+        {"expense_type": "EMPLOYEES.AGENCY_STAFF"}, {"expense_type": "Agency-Staff"}, {"expense_type": "AgencyStaff"},
+    ])
+    assert added["status"].tolist() == ["categorised", "categorised", "uncategorised"]
