@@ -234,10 +234,19 @@ def _keyword_score(field_name: str, norm: str) -> int:
 
 
 @lru_cache(maxsize=65536)
-def score_header(field_name: str, header: str) -> int:
-    """How well one header fits one canonical field, 0 to 100."""
+def _normalised(header: str) -> str | None:
+    """normalise_header, once per header; None for one that can name no field."""
     norm = normalise_header(header)
     if not norm or len(norm) > 60 or not re.search("[a-z]", norm):
+        return None
+    return norm
+
+
+@lru_cache(maxsize=65536)
+def score_header(field_name: str, header: str) -> int:
+    """How well one header fits one canonical field, 0 to 100."""
+    norm = _normalised(header)
+    if norm is None:
         return 0
     synonyms = SYNONYMS[field_name]
     if norm in synonyms:

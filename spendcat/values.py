@@ -51,7 +51,35 @@ def uses_decimal_comma(text: pa.Array) -> bool:
     return comma_decimal > 0 and dot_decimal == 0
 
 
-def parse_amounts(text: pa.Array, decimal_comma: bool | None = None) -> ParsedAmounts:
+@dataclass(frozen=True)
+class PlainAmounts:
+    """An amount column's rows as read from their bytes alone (see parse_amounts)."""
+
+    simple: np.ndarray  # bool: blank, or a plain amount
+    pence: np.ndarray  # int64: the plain amounts' pence (0 elsewhere)
+    present: np.ndarray  # bool: not blank
+
+    def take(self, index: np.ndarray) -> PlainAmounts:
+        return PlainAmounts(self.simple[index], self.pence[index], self.present[index])
+
+
+def plain_amounts(text: pa.Array | pa.ChunkedArray) -> PlainAmounts:
+    """Which rows of an amount column are blank or plain amounts (`-£1,234.56`, `750`), and
+    their pence: what parse_amounts reads without its full rules."""
+    return PlainAmounts(*_simple_amounts(_one_string_array(text)))
+
+
+def _one_string_array(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if not pa.types.is_large_string(text.type):
+        text = text.cast(pa.string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.chunk(0) if text.num_chunks == 1 else text.combine_chunks()
+    return text.fill_null("") if text.null_count else text
+
+
+def parse_amounts(
+    text: pa.Array | pa.ChunkedArray, decimal_comma: bool | None = None, plain: PlainAmounts | None = None
+) -> ParsedAmounts:
     """Exact pence from published amount text.
 
     Accepts `1,234.56`, `£4,800.00`, `-£790.94`, `(1,234.56)`, ` 2,010.00 `, `750`,
@@ -60,14 +88,15 @@ def parse_amounts(text: pa.Array, decimal_comma: bool | None = None) -> ParsedAm
 
     Most published amounts are plain (`-£1,234.56`, `750`, blank): those are read in a few
     vectorised passes over the column's bytes; only the others go through the full rules.
+    `plain` is plain_amounts(text), when the caller has it already.
     """
-    text = text.cast(pa.string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    text = text.fill_null("")
+    text = _one_string_array(text)
     if decimal_comma is True or not len(text):
         return _parse_amounts_fully(text, decimal_comma)
-    simple, pence, present = _simple_amounts(text)
+    if plain is None:
+        simple, pence, present = _simple_amounts(text)
+    else:  # the caller's, left as they are
+        simple, pence, present = plain.simple, plain.pence.copy(), plain.present.copy()
     rest = np.flatnonzero(~simple)
     if len(rest) and decimal_comma is None:
         # Plain amounts never end in `,5` or `,50`, so a decimal comma anywhere in the column
@@ -147,7 +176,8 @@ def _simple_amounts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     read the same under every rule of `_parse_amounts_fully`; the other rows are left to it."""
     count = len(text)
     _, offsets_buffer, data_buffer = text.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=text.offset + count + 1)[text.offset :]
+    offsets_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offsets_type, count=text.offset + count + 1)[text.offset :]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
     simple = np.empty(count, dtype=bool)
     pence = np.empty(count, dtype=np.int64)
@@ -275,10 +305,13 @@ def parse_dates(text: pa.Array, date_format: str | None = None) -> ParsedDates:
     Each distinct text is parsed once; a time of day after the date is ignored (a payment
     date is a calendar date, and some exports shift midnight by an hour).
     """
-    encoded = pc.dictionary_encode(_strip(text.cast(pa.string())))
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        text = text.cast(pa.string())
+    # Each distinct text, stripped (two texts may strip to one: each is parsed alike).
+    encoded = pc.dictionary_encode(text)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    uniques = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
+    uniques = pd.Series(_strip(encoded.dictionary).to_pylist(), dtype=object)
     bare = uniques.map(lambda value: _TIME_SUFFIX.sub("", value) if value else value)
     present = bare.str.len() > 0
     if date_format is None and present.any():
@@ -393,8 +426,12 @@ def redacted_suppliers(supplier: pd.Series, flag: pd.Series | None = None) -> np
     unique_marked = unique_suppliers_redacted(uniques)
     marked = np.where(codes >= 0, unique_marked[codes] if len(uniques) else False, False)
     if flag is not None:
-        flag_codes, flag_uniques = pd.factorize(flag, use_na_sentinel=True)
-        unique_set = np.array([_flag_set(v) for v in flag_uniques], dtype=bool)
-        flagged = np.where(flag_codes >= 0, unique_set[flag_codes] if len(flag_uniques) else False, False)
-        marked = marked | flagged
+        marked = marked | redaction_flagged(flag)
     return marked
+
+
+def redaction_flagged(flag: pd.Series) -> np.ndarray:
+    """Which lines the publisher's redaction flag column marks as redacted."""
+    flag_codes, flag_uniques = pd.factorize(flag, use_na_sentinel=True)
+    unique_set = np.array([_flag_set(v) for v in flag_uniques], dtype=bool)
+    return np.where(flag_codes >= 0, unique_set[flag_codes] if len(flag_uniques) else False, False)

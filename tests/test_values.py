@@ -17,6 +17,7 @@ from spendcat.values import (
     _parse_amounts_fully,
     parse_amounts,
     parse_dates,
+    plain_amounts,
     redacted_suppliers,
     unique_suppliers_redacted,
     uses_decimal_comma,
@@ -427,3 +428,25 @@ def test_redaction_screening_agrees_with_the_full_search() -> None:
     assert redacted_suppliers(pd.Series(pd.Categorical(suppliers))).tolist() == expected
     assert unique_suppliers_redacted(pa.array(suppliers)).tolist() == expected
     assert unique_suppliers_redacted(pd.Index([1, "Redacted"], dtype=object)).tolist() == [False, True]
+
+
+def test_large_and_chunked_text_reads_the_same() -> None:
+    # The reader's columns are large_string (pandas' own), in chunks.
+    texts = ["1,234.56", " 7 ", "", "x", "£5", "(3.00)"]
+    dates = ["01/05/2024", " 02/05/2024", "", "02/05/2024 ", "nope", "03/05/2024"]
+    expected = parse_amounts(pa.array(texts))
+    expected_dates = parse_dates(pa.array(dates))
+    for make in (
+        lambda v: pa.array(v, type=pa.large_string()),
+        lambda v: pa.chunked_array([v[:2], v[2:]], type=pa.large_string()),
+        lambda v: pa.chunked_array([v[:3], v[3:]], type=pa.string()),
+    ):
+        parsed = parse_amounts(make(texts))
+        assert parsed.pence.to_pylist() == expected.pence.to_pylist()
+        assert parsed.invalid.tolist() == expected.invalid.tolist()
+        plain = plain_amounts(make(texts))
+        assert parse_amounts(make(texts), plain=plain).pence.to_pylist() == expected.pence.to_pylist()
+        assert plain.simple.tolist() == [True, False, True, False, True, False]
+        read_dates = parse_dates(make(dates))
+        assert read_dates.dates.to_pylist() == expected_dates.dates.to_pylist()
+        assert read_dates.invalid.tolist() == expected_dates.invalid.tolist() == [False, False, False, False, True, False]
