@@ -4,7 +4,8 @@
 
 Wraps the reader's stages from the outside (spendcat itself is not changed: the names the
 reader calls are patched in its modules for this process only) and samples this process's
-RSS every 2 ms on a thread. For each stage: seconds, RSS on entry, the highest RSS sampled
+RSS every 2 ms on a thread. Stages the reader runs on its worker threads are marked
+[thread]; their seconds add up across threads, so can exceed the wall time around them. For each stage: seconds, RSS on entry, the highest RSS sampled
 while it ran, and what it left behind on exit. Run bench_read.py first (or this generates
 the file). Stages that no longer exist in spendcat are skipped, so this keeps running while
 the reader changes; nested stages are indented under the stage that called them.
@@ -48,7 +49,21 @@ class Sampler(threading.Thread):
 
 
 RECORDS: list[dict] = []
-DEPTH = [0]
+_DEPTH = threading.local()
+_MAIN_DEPTH = [0]  # the main thread's depth: a stage run on a worker thread nests under it
+
+
+def _depth() -> int:
+    if threading.current_thread() is threading.main_thread():
+        return _MAIN_DEPTH[0]
+    return getattr(_DEPTH, "value", _MAIN_DEPTH[0])
+
+
+def _set_depth(value: int) -> None:
+    if threading.current_thread() is threading.main_thread():
+        _MAIN_DEPTH[0] = value
+    else:
+        _DEPTH.value = value
 
 
 def _wrap(module, name: str, label: str) -> None:
@@ -58,13 +73,15 @@ def _wrap(module, name: str, label: str) -> None:
 
     @functools.wraps(original)
     def staged(*args, **kwargs):
-        record = {"label": label, "depth": DEPTH[0], "rss_in": _rss_kb(), "start": time.perf_counter()}
+        depth = _depth()
+        thread = "" if threading.current_thread() is threading.main_thread() else " [thread]"
+        record = {"label": label + thread, "depth": depth, "rss_in": _rss_kb(), "start": time.perf_counter()}
         RECORDS.append(record)
-        DEPTH[0] += 1
+        _set_depth(depth + 1)
         try:
             return original(*args, **kwargs)
         finally:
-            DEPTH[0] -= 1
+            _set_depth(depth)
             record["end"] = time.perf_counter()
             record["rss_out"] = _rss_kb()
 
@@ -76,41 +93,44 @@ def _instrument() -> None:
     import spendcat.publication as publication
     import spendcat.read as read
 
-    _wrap(publication, "open_sources", "open_sources (read the file's bytes)")
-    _wrap(publication, "grids_of", "grids_of (sniff, decode, head records)")
-    _wrap(read, "_read_arrow", "read._read_arrow (pyarrow CSV parse)")
+    # Stages that ran in earlier versions of the reader are skipped when they are gone.
+    _wrap(publication, "open_sources", "open_sources (find the file; bytes stay on disk)")
+    _wrap(publication, "grids_of", "grids_of (sniff, decode the first MB, head records)")
+    _wrap(read, "_read_pieces", "read._read_pieces (rows below the header, in pieces)")
+    _wrap(read, "_parse_piece", "read._parse_piece (pyarrow CSV parse of one piece)")
+    _wrap(read, "_finish_piece", "read._finish_piece (decode, fill, drop blank rows)")
+    _wrap(read, "_read_arrow", "read._read_arrow (SLOWER PATH: the whole text at once)")
     _wrap(read, "_read_python", "read._read_python (SLOW PATH: ragged rows)")
-    _wrap(read, "_transcode", "read._transcode (re-encode to UTF-8)")
+    _wrap(read, "_transcode", "read._transcode (re-encode all of it to UTF-8)")
     _wrap(publication, "find_header_row", "find_header_row")
     _wrap(publication, "map_columns", "map_columns")
+    _wrap(publication, "filled_cells", "filled_cells (which cells hold more than spaces)")
+    _wrap(publication, "plain_amounts", "plain_amounts (amounts read from their bytes)")
     _wrap(publication, "_classify_rows", "_classify_rows (blank/total/summary rows)")
     _wrap(publication, "_take", "_take (kept rows; combine_chunks)")
+    _wrap(publication, "_kept_rows", "_kept_rows (kept rows: slice or filter)")
+    _wrap(publication, "_run_tasks", "_run_tasks (fields parsed on threads)")
     _wrap(publication, "parse_amounts", "parse_amounts")
     _wrap(publication, "parse_dates", "parse_dates")
     _wrap(publication, "_trimmed_categorical", "_trimmed_categorical (one per text field)")
+    _wrap(publication, "_trimmed_text", "_trimmed_text (transaction_id as text)")
     _wrap(publication, "redacted_suppliers", "redacted_suppliers")
     _wrap(publication, "_problems", "_problems")
     _wrap(publication, "_read_table", "_read_table (everything after the header is found)")
 
 
 def _inline_steps(path: Path) -> list[tuple[str, float, float]]:
-    """Time, apart, the steps _read_table does inline (no function to wrap): the not-blank
-    regex over every column, and the `original` frame's to_pandas. (seconds, RSS growth)"""
-    import pyarrow.compute as pc
-
-    from spendcat.read import grids_of, open_sources
+    """Time, apart, steps _read_table does inline (no function to wrap): building the
+    `original` frame with to_pandas. (seconds, RSS growth)"""
+    from spendcat.columns import find_header_row
+    from spendcat.read import body_of, grids_of, open_sources
 
     source = open_sources(path)[0]
     grid = grids_of(source)[0]
-    from spendcat.columns import find_header_row
-
-    table, _ = grid.body(find_header_row(grid.head))
-    body = table.slice(1)
+    index = find_header_row(grid.head)
+    body = grid.rows_below(index) if grid.rows_below is not None else body_of(*grid.body(index))
     steps = []
-    before, started = _rss_kb(), time.perf_counter()
-    [pc.match_substring_regex(body.column(i), "[^\\s\u00a0]").to_numpy(zero_copy_only=False) for i in range(body.num_columns)]
-    steps.append(("not_blank: match_substring_regex x columns (inline)", time.perf_counter() - started, _rss_kb() - before))
-    columns = [body.column(i).combine_chunks() for i in range(body.num_columns)]
+    columns = [body.table.column(i) for i in range(body.table.num_columns)]
     before, started = _rss_kb(), time.perf_counter()
     frame = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))]).to_pandas()
     steps.append(("original: Table.from_arrays(...).to_pandas() (inline)", time.perf_counter() - started, _rss_kb() - before))

@@ -10,8 +10,11 @@ and an account of everything it did not take as a line (`skipped`) or could not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +24,8 @@ import pyarrow.compute as pc
 
 from spendcat.columns import TEXT_FIELDS, ColumnMapping, find_header_row, map_columns
 from spendcat.errors import BadOption, NoSpendTable, SpendcatError
-from spendcat.read import Grid, Source, grids_of, open_sources
-from spendcat.values import parse_amounts, parse_dates, redacted_suppliers
+from spendcat.read import Grid, Source, _workers, body_of, filled_cells, grids_of, open_sources, release_memory, text_offsets
+from spendcat.values import parse_amounts, parse_dates, plain_amounts, redaction_flagged, unique_suppliers_redacted
 
 # Reasons a row is not a spend line, as `inspect` reports them.
 BLANK = "blank row"
@@ -32,7 +35,6 @@ TOTALS = "totals row"
 AMOUNT_ONLY = "only an amount (a total)"
 SUMMARY = "no date or transaction number (a summary row)"
 
-_NOT_BLANK = "[^\\s\u00a0]"
 _SPACE = "[\\s\u00a0]"
 _TOTAL_LABEL = (
     f"(?i)^{_SPACE}*(grand{_SPACE}+|sub[-\\s\u00a0]*)?totals?\\b"
@@ -249,15 +251,20 @@ def _dedupe(headers: list[str]) -> list[str]:
 
 
 def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) -> _Table:
-    grid_table, row_numbers = grid.body(header_index)
-    header_cells = [str(v) for v in grid_table.slice(0, 1).to_pylist()[0].values()] if grid_table.num_rows else []
-    body = grid_table.slice(1)
-    rows = row_numbers[1:] + (grid.first_row - 1)
-    not_blank = [pc.match_substring_regex(body.column(i), _NOT_BLANK).to_numpy(zero_copy_only=False) for i in range(body.num_columns)]
+    body = grid.rows_below(header_index) if grid.rows_below is not None else body_of(*grid.body(header_index))
+    header_cells = body.header
+    rows = body.rows + (grid.first_row - 1)
+    # Blank rows the reader left out as it read (it knows them for blank by then).
+    blank_rows = body.blank_rows + (grid.first_row - 1)
+    columns_all = [body.table.column(i) for i in range(body.table.num_columns)]
+    filled_all = body.filled if body.filled is not None else [filled_cells(column) for column in columns_all]
+    del body  # the columns are all that is kept of it: each is let go once its lines are taken
 
     # Columns with no header and nothing in them are padding (some files carry dozens).
-    kept_columns = [i for i in range(body.num_columns) if (i < len(header_cells) and header_cells[i].strip()) or not_blank[i].any()]
-    dropped_columns = body.num_columns - len(kept_columns)
+    kept_columns = [
+        i for i in range(len(columns_all)) if (i < len(header_cells) and header_cells[i].strip()) or filled_all[i].any()
+    ]
+    dropped_columns = len(columns_all) - len(kept_columns)
     headers = _dedupe([header_cells[i] if i < len(header_cells) else "" for i in kept_columns])
     try:
         mapping = map_columns(headers, options.columns)
@@ -269,26 +276,51 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
             file=_where(file, grid.sheet),
             row=int(header_index + grid.first_row),
         )
-    columns = [body.column(i) for i in kept_columns]
-    filled = [not_blank[i] for i in kept_columns]
-    reasons = _classify_rows(columns, filled, headers, mapping)
+    columns = [columns_all[i] for i in kept_columns]
+    filled = [filled_all[i] for i in kept_columns]
+    del columns_all, filled_all
+    amount_index = mapping.fields["amount"]
+    plain = plain_amounts(columns[amount_index])
+    reasons = _classify_rows(columns, filled, headers, mapping, plain.simple)
+    del filled
+    release_memory()
 
-    keep = reasons == ""
+    keep = reasons == 0
     kept_index = np.flatnonzero(keep)
-    kept_columns_data = [_take(col, kept_index, len(keep)) for col in columns]
-    kept_rows = rows[kept_index]
+    kept_columns_data = _kept_rows(columns, keep, kept_index)
+    del columns
+    kept_rows = rows[kept_index[0] : kept_index[-1] + 1] if _one_run(kept_index) else rows[kept_index]
+    if len(kept_index) < len(keep):
+        plain = plain.take(kept_index)
+    problems: list[ValueProblem] = []
+    problem_count = 0
+
+    # Each field is parsed on its own: on several threads, as Arrow and numpy let go of
+    # Python's lock while they work.
+    tasks: dict[str, Callable[[], object]] = {
+        "amount": lambda: parse_amounts(kept_columns_data[amount_index], options.decimal_comma, plain),
+        "original": lambda: pa.Table.from_arrays(kept_columns_data, names=headers).to_pandas(),
+    }
+    if "date" in mapping.fields:
+        tasks["date"] = lambda: parse_dates(kept_columns_data[mapping.fields["date"]], options.date_format)
+    for field_name in TEXT_FIELDS:
+        if field_name in mapping.fields:
+            column = kept_columns_data[mapping.fields[field_name]]
+            if field_name in _PLAIN_TEXT_FIELDS:
+                tasks[field_name] = partial(_trimmed_text, column)
+            else:
+                tasks[field_name] = partial(_trimmed_categorical, column, field_name == "supplier")
+    results = _run_tasks(tasks)
+    release_memory()
 
     lines = pd.DataFrame(index=pd.RangeIndex(len(kept_index)))
     lines["source_file"] = pd.Categorical.from_codes(np.zeros(len(kept_index), dtype=np.int8), categories=[file])
     if grid.sheet is not None:
         lines["source_sheet"] = pd.Categorical.from_codes(np.zeros(len(kept_index), dtype=np.int8), categories=[grid.sheet])
     lines["source_row"] = kept_rows
-    problems: list[ValueProblem] = []
-    problem_count = 0
 
-    amount_index = mapping.fields["amount"]
-    amounts = parse_amounts(kept_columns_data[amount_index], options.decimal_comma)
-    lines["amount_pence"] = pd.array(amounts.pence.to_numpy(zero_copy_only=False), dtype="Int64")
+    amounts = results["amount"]
+    lines["amount_pence"] = _integers(amounts.pence)
     bad = np.flatnonzero(amounts.invalid)
     problem_count += len(bad)
     problems += _problems(bad, kept_rows, kept_columns_data[amount_index], headers[amount_index], "amount", grid.sheet)
@@ -296,29 +328,37 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
     date_format = None
     if "date" in mapping.fields:
         date_index = mapping.fields["date"]
-        dates = parse_dates(kept_columns_data[date_index], options.date_format)
+        dates = results["date"]
         date_format = dates.date_format
-        lines["date"] = pd.Series(dates.dates.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False), dtype="datetime64[s]")
+        lines["date"] = _datetimes(dates.dates)
         bad = np.flatnonzero(dates.invalid)
         problem_count += len(bad)
         problems += _problems(bad, kept_rows, kept_columns_data[date_index], headers[date_index], "date", grid.sheet)
     else:
         lines["date"] = pd.Series(np.full(len(kept_index), np.datetime64("NaT"), dtype="datetime64[s]"))
 
+    supplier_redacted = None
     for field_name in TEXT_FIELDS:
         if field_name in mapping.fields:
-            lines[field_name] = _trimmed_categorical(kept_columns_data[mapping.fields[field_name]])
-    supplier = lines["supplier"] if "supplier" in lines else pd.Series([None] * len(lines), dtype=object)
-    flag = lines["redaction_flag"] if "redaction_flag" in lines else None
-    lines["redacted"] = redacted_suppliers(supplier, flag)
+            result = results[field_name]
+            if field_name == "supplier":
+                result, supplier_redacted = result
+            lines[field_name] = result
+    redacted = supplier_redacted if supplier_redacted is not None else np.zeros(len(lines), dtype=bool)
+    if "redaction_flag" in lines:
+        redacted = redacted | redaction_flagged(lines["redaction_flag"])
+    lines["redacted"] = redacted
 
-    original = pa.Table.from_arrays(kept_columns_data, names=headers).to_pandas()
+    original = results["original"]
     skipped_index = np.flatnonzero(~keep)
+    skipped_rows = np.concatenate([blank_rows, rows[skipped_index]])
+    skipped_reasons = np.concatenate([np.full(len(blank_rows), _BLANK_CODE, dtype=np.int8), reasons[skipped_index]])
+    order = np.argsort(skipped_rows, kind="stable")
     skipped = pd.DataFrame(
         {
-            "sheet": [grid.sheet] * len(skipped_index),
-            "row": rows[skipped_index],
-            "reason": reasons[skipped_index],
+            "sheet": [grid.sheet] * len(order),
+            "row": skipped_rows[order],
+            "reason": _REASONS[skipped_reasons[order]],
         }
     )
     info = TableInfo(
@@ -333,76 +373,221 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
     return _Table(info, lines, original, skipped, problems, problem_count)
 
 
-def _take(column: pa.ChunkedArray, index: np.ndarray, total: int) -> pa.Array:
-    """Rows `index` of a column; a slice (no copy) when they are one unbroken run."""
-    if len(index) == total:
-        return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if len(index) and index[-1] - index[0] + 1 == len(index):
-        sliced = column.slice(int(index[0]), len(index))
-        return sliced.combine_chunks() if isinstance(sliced, pa.ChunkedArray) else sliced
-    taken = column.take(pa.array(index))
-    return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+# Text fields kept as text (pandas' `str`) rather than as a Categorical: nearly every line has
+# its own transaction number, so a category per value would cost more than it saves.
+_PLAIN_TEXT_FIELDS = frozenset({"transaction_id"})
+
+
+def _run_tasks(tasks: dict[str, Callable[[], object]]) -> dict[str, object]:
+    workers = min(_workers(), len(tasks))
+    if workers <= 1:
+        return {name: task() for name, task in tasks.items()}
+    with ThreadPoolExecutor(workers) as pool:
+        futures = {name: pool.submit(task) for name, task in tasks.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, index: np.ndarray) -> list:
+    """The kept rows of each column: the columns themselves, or a slice of them (no copy)
+    when the kept rows are one unbroken run, else a filtered copy made one column at a time,
+    each source column let go as soon as its copy is made."""
+    if len(index) == len(keep):
+        return list(columns)
+    if not len(index):
+        return [column.slice(0, 0) for column in columns]
+    if _one_run(index):
+        return [column.slice(int(index[0]), len(index)) for column in columns]
+    mask = pa.array(keep)
+    kept = []
+    for position in range(len(columns)):
+        kept.append(columns[position].filter(mask))
+        columns[position] = None  # type: ignore[call-overload]
+    return kept
+
+
+def _one_run(index: np.ndarray) -> bool:
+    """Whether sorted row indices are one unbroken run (and not none)."""
+    return bool(len(index)) and int(index[-1] - index[0]) + 1 == len(index)
+
+
+def _integers(values: pa.Array) -> pd.arrays.IntegerArray:
+    """An Arrow int64 array as pandas' Int64 (exact: never by way of floats)."""
+    data = np.frombuffer(values.buffers()[1], dtype=np.int64, count=values.offset + len(values))[values.offset :]
+    missing = values.is_null().to_numpy(zero_copy_only=False) if values.null_count else np.zeros(len(values), dtype=bool)
+    return pd.arrays.IntegerArray(data.copy(), missing)
+
+
+def _datetimes(days: pa.Array) -> pd.Series:
+    """An Arrow date32 array as datetime64[s] (NaT where missing)."""
+    count = len(days)
+    if not count:
+        return pd.Series(np.zeros(0, dtype="datetime64[s]"))
+    values = np.frombuffer(days.buffers()[1], dtype=np.int32, count=days.offset + count)[days.offset :]
+    stamps = values.astype("datetime64[D]").astype("datetime64[s]")
+    if days.null_count:
+        stamps[days.is_null().to_numpy(zero_copy_only=False)] = np.datetime64("NaT")
+    return pd.Series(stamps)
+
+
+# Reasons a row is not a spend line, by code (0: it is a line).
+_REASONS = np.array(["", BLANK, REPEATED_HEADER, NO_AMOUNT, TOTALS, AMOUNT_ONLY, SUMMARY], dtype=object)
+_BLANK_CODE, _REPEATED_CODE, _NO_AMOUNT_CODE, _TOTALS_CODE, _AMOUNT_ONLY_CODE, _SUMMARY_CODE = range(1, 7)
 
 
 def _classify_rows(
-    columns: list[pa.Array], filled: list[np.ndarray], headers: list[str], mapping: ColumnMapping
+    columns: list[pa.ChunkedArray | pa.Array],
+    filled: list[np.ndarray],
+    headers: list[str],
+    mapping: ColumnMapping,
+    plain_amount: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The reason each row is not a spend line, or "" for a spend line."""
+    """The reason each row is not a spend line, as a code into _REASONS (0 for a spend line).
+
+    `plain_amount`: which rows' amount cells are blank or plain amounts (plain_amounts), if known.
+    """
     count = len(filled[0]) if filled else 0
-    reasons = np.full(count, "", dtype=object)
-    filled_count = np.sum(filled, axis=0) if filled else np.zeros(0, dtype=int)
+    reasons = np.zeros(count, dtype=np.int8)
+    filled_count = np.zeros(count, dtype=np.int16)
+    for column_filled in filled:
+        filled_count += column_filled
     amount_index = mapping.fields["amount"]
     amount_filled = filled[amount_index]
 
-    def mark(mask: np.ndarray, reason: str) -> None:
-        reasons[(reasons == "") & mask] = reason
+    def mark(mask: np.ndarray, reason: int) -> None:
+        reasons[(reasons == 0) & mask] = reason
 
-    mark(filled_count == 0, BLANK)
-    amount_text = pc.utf8_lower(pc.utf8_trim_whitespace(columns[amount_index]))
-    repeated = pc.equal(amount_text, headers[amount_index].strip().lower()).to_numpy(zero_copy_only=False)
-    mark(repeated, REPEATED_HEADER)
-    mark(~amount_filled, NO_AMOUNT)
+    mark(filled_count == 0, _BLANK_CODE)
+    header = headers[amount_index].strip().lower()
+    # Only rows whose amount is not a plain amount (or blank) can repeat a header that has
+    # a character no plain amount has.
+    search = np.flatnonzero(reasons == 0)
+    if plain_amount is not None and set(header) - set("0123456789,.-£"):
+        search = search[~plain_amount[search]]
+    if len(search):
+        amount_text = pc.utf8_lower(pc.utf8_trim_whitespace(columns[amount_index].take(pa.array(search, type=pa.int64()))))
+        repeated = np.zeros(count, dtype=bool)
+        repeated[search] = pc.equal(amount_text, header).to_numpy(zero_copy_only=False)
+        mark(repeated, _REPEATED_CODE)
+    mark(~amount_filled, _NO_AMOUNT_CODE)
 
     date_filled = filled[mapping.fields["date"]] if "date" in mapping.fields else None
     id_filled = filled[mapping.fields["transaction_id"]] if "transaction_id" in mapping.fields else None
     # Totals rows carry no date and no transaction number; only such rows are searched for
     # a "Total" label, so a real line from "Total Gas & Power" or in "Recreation Total" stays.
-    candidates = np.ones(count, dtype=bool)
+    candidates = reasons == 0
     if date_filled is not None:
         candidates &= ~date_filled
     if id_filled is not None:
         candidates &= ~id_filled
-    candidates &= reasons == ""
     candidate_index = np.flatnonzero(candidates)
     if len(candidate_index):
         labelled = np.zeros(len(candidate_index), dtype=bool)
+        taken = pa.array(candidate_index, type=pa.int64())
         for index, column in enumerate(columns):
             if index == amount_index:
                 continue
-            texts = column.take(pa.array(candidate_index))
+            texts = column.take(taken)
             labelled |= pc.match_substring_regex(texts, _TOTAL_LABEL).to_numpy(zero_copy_only=False)
         totals = np.zeros(count, dtype=bool)
         totals[candidate_index[labelled]] = True
-        mark(totals, TOTALS)
-    mark((filled_count == 1) & amount_filled, AMOUNT_ONLY)
+        mark(totals, _TOTALS_CODE)
+    mark((filled_count == 1) & amount_filled, _AMOUNT_ONLY_CODE)
     if date_filled is not None and id_filled is not None:
-        lines_so_far = reasons == ""
+        lines_so_far = reasons == 0
         dated_share = date_filled[lines_so_far].mean() if lines_so_far.any() else 0.0
         if dated_share >= 0.9:
-            mark(~date_filled & ~id_filled, SUMMARY)
+            mark(~date_filled & ~id_filled, _SUMMARY_CODE)
     return reasons
 
 
-def _trimmed_categorical(column: pa.Array) -> pd.Categorical:
-    """A text column, trimmed, as a Categorical: each distinct value stored (and later
-    matched) once, however many lines carry it."""
+def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(distinct values, index of each row's value) of a text column."""
     encoded = pc.dictionary_encode(column)
-    dictionary = pc.utf8_trim(encoded.dictionary, " \t\r\n\u00a0").to_numpy(zero_copy_only=False)
-    dictionary = np.where(dictionary == "", None, dictionary)
-    unique_codes, categories = pd.factorize(dictionary, use_na_sentinel=True)
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = unique_codes[indices] if len(unique_codes) else np.full(len(indices), -1)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    if isinstance(encoded, pa.Array):
+        return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    chunks = encoded.chunks
+    if not chunks:
+        return pa.array([], type=pa.string()), np.zeros(0, dtype=np.int32)
+    # Arrow gives every chunk the same (final) dictionary; combine them if it ever does not.
+    first = chunks[0].dictionary
+
+    def shared(dictionary: pa.Array) -> bool:
+        mine, theirs = dictionary.buffers(), first.buffers()
+        return all(
+            (a is None and b is None) or (a is not None and b is not None and a.address == b.address and a.size == b.size)
+            for a, b in zip(mine, theirs)
+        ) and dictionary.offset == first.offset and len(dictionary) == len(first)
+
+    if not all(shared(chunk.dictionary) or chunk.dictionary.equals(first) for chunk in chunks[1:]):
+        combined = encoded.combine_chunks()
+        return combined.dictionary, combined.indices.to_numpy(zero_copy_only=False)
+    return first, np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+
+
+def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = False) -> object:
+    """A text column, trimmed, as a Categorical: each distinct value stored (and later
+    matched) once, however many lines carry it. With `redaction`, also which lines' text
+    says the supplier was redacted (as redacted_suppliers finds it)."""
+    dictionary, indices = _dictionary_encoded(column)
+    trimmed = pc.utf8_trim(dictionary, _TRIMMED)
+    values = trimmed.to_numpy(zero_copy_only=False)
+    values = np.where(values == "", None, values)
+    unique_codes, categories = pd.factorize(values, use_na_sentinel=True)
+    if len(unique_codes) == len(categories) and (unique_codes == np.arange(len(categories))).all():
+        codes = indices  # trimming merged no two values and blanked none
+    elif len(unique_codes):
+        codes = unique_codes.astype(np.int32)[indices]
+    else:
+        codes = np.full(len(indices), -1, dtype=np.int32)
+    categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    if not redaction:
+        return categorical
+    said = unique_suppliers_redacted(pa.array(categories, type=pa.string()))
+    return categorical, said[codes] & (codes >= 0) if len(said) else np.zeros(len(codes), dtype=bool)
+
+
+_TRIMMED = " \t\r\n\u00a0"
+# First and last bytes of a text that may need trimming (0xC2 and 0xA0 begin and end U+00A0).
+_TRIM_FIRST = np.zeros(256, dtype=bool)
+_TRIM_FIRST[list(b" \t\r\n\xc2")] = True
+_TRIM_LAST = np.zeros(256, dtype=bool)
+_TRIM_LAST[list(b" \t\r\n\xa0")] = True
+
+
+def _trimmed_text(column: pa.ChunkedArray | pa.Array) -> object:
+    """A text column, trimmed, blanks missing, as pandas' `str` text: sharing the column's
+    text where no value needs trimming (transaction numbers seldom do)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return pd.array(pa.chunked_array([_trimmed_chunk(chunk) for chunk in chunks], type=column.type), dtype="str")
+
+
+def _trimmed_chunk(chunk: pa.Array) -> pa.Array:
+    if chunk.null_count or not len(chunk):
+        return _trimmed_by_arrow(chunk)
+    offsets = text_offsets(chunk)
+    data = chunk.buffers()[2]
+    lengths = np.diff(offsets)
+    if data is None or not data.size:
+        return _trimmed_by_arrow(chunk)
+    data = np.frombuffer(data, dtype=np.uint8)
+    present = lengths > 0
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    last = data[np.clip(offsets[1:] - 1, 0, len(data) - 1)]
+    if (present & (_TRIM_FIRST[first] | _TRIM_LAST[last])).any():
+        return _trimmed_by_arrow(chunk)
+    if present.all():
+        return chunk
+    # Blank values become missing: a validity bitmap over the same offsets and text.
+    valid = np.ones(chunk.offset + len(chunk), dtype=bool)
+    valid[chunk.offset :] = present
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, *chunk.buffers()[1:]], offset=chunk.offset)
+
+
+def _trimmed_by_arrow(chunk: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim(chunk, _TRIMMED)
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    return pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed) if pc.any(blank).as_py() else trimmed
 
 
 def _problems(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLE_DATA, read_one, sample_truth
@@ -327,8 +328,10 @@ def test_workbook_header_drift_and_notes_sheet() -> None:
     # Datetimes at 01:00 (summer time) are the date they fall on.
     assert (publication.lines["date"].dt.hour == 0).all()
     # Text fields stay categorical across sheets (one category set for the workbook).
-    for field_name in ("supplier", "expense_type", "transaction_id", "source_sheet"):
+    for field_name in ("supplier", "expense_type", "source_sheet"):
         assert isinstance(publication.lines[field_name].dtype, pd.CategoricalDtype), field_name
+    # Transaction numbers are text: nearly one per line, a category each would cost more than it saves.
+    assert publication.lines["transaction_id"].dtype == pd.StringDtype(na_value=np.nan)
     assert publication.lines["expense_area"].isna().sum() == april.lines  # only May names a service area
     # Original columns of both sheets are kept side by side.
     assert {"Supplier Name", "Supplier", "Net Amount", "Amount"} <= set(publication.original.columns)
@@ -488,3 +491,46 @@ def test_header_only_file_has_no_lines(write_file: Callable[..., Path]) -> None:
     publication = read_one(write_file("Supplier,Date,Amount\n"))
     assert publication.line_count == 0 and publication.amount_pence == 0
     assert publication.date_range == (None, None)
+
+
+# --- Read in pieces ---------------------------------------------------------------------------
+
+
+def test_a_file_read_in_pieces_reads_as_one(write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Blank rows are left out by the reader as it reads the pieces; with the totals, summary
+    # and repeated header rows found afterwards they are reported in row order all the same.
+    from spendcat import read
+
+    lines = ["Spend over £500", "Date,Transaction,Supplier,Amount"]
+    for i in range(3000):
+        lines.append(f"{1 + i % 28:02d}/05/2024,T{i},  Supplier {i % 40}  ,{i}.{i % 100:02d}")
+        if i % 97 == 5:
+            lines.append(",,,")
+        if i % 501 == 9:
+            lines.append(" , \u00a0,,")
+        if i % 1000 == 999:
+            lines.append("Date,Transaction,Supplier,Amount")
+    lines += [",,Total,123.00", ",,,5.00", ",,Summary,9.00", ",,,"]
+    path = write_file("\r\n".join(lines) + "\r\n")
+    with monkeypatch.context() as patch:
+        patch.setattr(read, "_PIECE_BYTES", 1 << 30)
+        whole = read_one(path)
+    monkeypatch.setattr(read, "_PIECE_BYTES", 2000)
+    pieced = read_one(path)
+    assert pieced.lines.equals(whole.lines) and pieced.original.equals(whole.original)
+    assert pieced.skipped.equals(whole.skipped)
+    assert pieced.line_count == 3000
+    reasons = dict(skipped_rows(pieced))
+    assert list(reasons) == sorted(reasons)
+    assert set(reasons.values()) == {BLANK, REPEATED_HEADER, TOTALS, AMOUNT_ONLY, SUMMARY}
+    assert pieced.lines["transaction_id"].tolist()[:2] == ["T0", "T1"]
+    assert pieced.lines["supplier"].iloc[0] == "Supplier 0"
+
+
+def test_transaction_numbers_are_text_trimmed_and_blank_is_missing(write_file: Callable[..., Path]) -> None:
+    path = write_file("Date,Transaction Number,Supplier,Amount\n01/05/2024, T1 ,A,1\n02/05/2024,,B,2\n03/05/2024,T3,C,3\n")
+    transaction = read_one(path).lines["transaction_id"]
+    assert transaction.dtype == pd.StringDtype(na_value=np.nan)
+    assert transaction.tolist()[0] == "T1" and pd.isna(transaction.iloc[1]) and transaction.iloc[2] == "T3"
+    untrimmed = read_one(write_file("Date,Transaction Number,Supplier,Amount\n01/05/2024,T1,A,1\n02/05/2024,,B,2\n", name="b.csv"))
+    assert untrimmed.lines["transaction_id"].isna().tolist() == [False, True]
