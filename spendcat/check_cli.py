@@ -8,14 +8,12 @@ script gets the same output from the library.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from datetime import date
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -33,36 +31,23 @@ from spendcat.check import (
     to_json,
     to_junit,
 )
-from spendcat.errors import BadOption, SpendcatError
+from spendcat.cli_common import (
+    EXIT_OK,
+    Column,
+    DateFormat,
+    DecimalComma,
+    HeaderRow,
+    Sheet,
+    fail,
+    read_options,
+    stdout_console,
+)
+from spendcat.errors import BadOption
 from spendcat.files import expand_inputs
-from spendcat.publication import ReadOptions
 
-EXIT_OK, EXIT_GATE_FAILED, EXIT_CANNOT = 0, 1, 2
 FORMATS = ("table", "json", "junit", "github")
 _SHOWN_ROWS = 3  # first rows shown per check in the table
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _fail(error: Exception) -> NoReturn:
-    message = str(error) if isinstance(error, SpendcatError) else f"unexpected {type(error).__name__}: {error}"
-    if os.environ.get("SPENDCAT_DEBUG") and not isinstance(error, SpendcatError):
-        raise error
-    typer.echo(f"spendcat: error: {message}", err=True)
-    raise typer.Exit(EXIT_CANNOT)
-
-
-def _stdout() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 80)
-
-
-def _parse_columns(values: list[str] | None) -> dict[str, str]:
-    columns: dict[str, str] = {}
-    for value in values or []:
-        field_name, sep, header = value.partition("=")
-        if not sep or not field_name.strip() or not header.strip():
-            raise BadOption(f"--column {value!r}: expected FIELD=HEADER, e.g. supplier=\"Vendor Name\"")
-        columns[field_name.strip()] = header
-    return columns
 
 
 def _parse_today(text: str | None) -> date | None:
@@ -194,19 +179,11 @@ def check(
     today: Annotated[
         str | None, typer.Option("--today", help="Treat this date (YYYY-MM-DD) as today for future dates, for reproducible runs.")
     ] = None,
-    header_row: Annotated[
-        int | None, typer.Option("--header-row", min=1, help="Row number of the header (1 = first row), if the guess is wrong.")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Read only this sheet of a workbook.")] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option("--column", "-c", help='Map a field to a header, e.g. -c expense_area="Headserv Name". Repeatable.'),
-    ] = None,
-    date_format: Annotated[str | None, typer.Option("--date-format", help="strftime format of the date column, e.g. %d/%m/%Y.")] = None,
-    decimal_comma: Annotated[
-        bool | None,
-        typer.Option("--decimal-comma/--decimal-point", help="Amounts use a decimal comma (1.234,56) or point; guessed if not given."),
-    ] = None,
+    header_row: HeaderRow = None,
+    sheet: Sheet = None,
+    column: Column = None,
+    date_format: DateFormat = None,
+    decimal_comma: DecimalComma = None,
 ) -> None:
     """Check publication files against the rules they are published under: every breach with row and column.
 
@@ -223,13 +200,11 @@ def check(
             if output_format == "json":
                 typer.echo(json.dumps({"checks": checks, "profiles": [p.to_dict() for p in PROFILES.values()]}, ensure_ascii=False, indent=2))
             else:
-                _stdout().print(checks_table(checks))
+                stdout_console().print(checks_table(checks))
             return
         if not files:
             raise BadOption("give the FILES to check (or --list-checks)")
-        options = ReadOptions(
-            header_row=header_row, sheet=sheet, columns=_parse_columns(column), date_format=date_format, decimal_comma=decimal_comma
-        )
+        options = read_options(header_row, sheet, column, date_format, decimal_comma)
         paths = expand_inputs(files)
         report = check_paths(
             paths,
@@ -241,7 +216,7 @@ def check(
             keep=None if max_findings == 0 else max(max_findings, _SHOWN_ROWS),
         )
     except Exception as error:  # noqa: BLE001 - a SpendcatError, or a bug: one line on stderr, exit 2, no traceback
-        _fail(error)
+        fail(error)
     if output_format == "json":
         typer.echo(to_json(report))
     elif output_format == "junit":
@@ -249,7 +224,7 @@ def check(
     elif output_format == "github":
         typer.echo(to_github(report), nl=False)
     else:
-        console = _stdout()
+        console = stdout_console()
         for part in report_renderables(report):
             console.print(part)
     for unreadable in report.unreadable:

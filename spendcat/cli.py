@@ -1,6 +1,6 @@
 """The `spendcat` command: parse arguments, call the library, render. Nothing else.
 
-Every failure the library raises is a `SpendcatError`; `_fail` turns it into one line on
+Every failure the library raises is a `SpendcatError`; `cli_common.fail` turns it into one line on
 stderr and exit code 2, here and nowhere else.
 """
 
@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-from typing import Annotated, NoReturn
-
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -21,18 +19,30 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from spendcat import __version__
 from spendcat.check_cli import check
+from spendcat.cli_common import (
+    EXIT_CANNOT,
+    EXIT_GATE_FAILED,
+    Column,
+    DateFormat,
+    DecimalComma,
+    HeaderRow,
+    Sheet,
+    fail,
+    read_options,
+    report_error,
+    stdout_console,
+)
 from spendcat.errors import BadOption, SpendcatError
 from spendcat.files import expand_inputs
 from spendcat.inspect import describe
 from spendcat.output import check_output_path, manifest_path, write_lines, write_manifest
 from spendcat.publication import ReadOptions, read_publications
-from spendcat.render import explain_panel, taxonomy_tree
-from spendcat.taxonomy import load_taxonomy
+from spendcat.render import explain_panel, inspect_panel, report_renderables, taxonomy_tree
 from spendcat.rulecheck import explain_line, lint, run_examples
 from spendcat.rules import RuleSet, load_rule_set, rule_file_schema
-from spendcat.shipped import shipped_rules_dir
 from spendcat.run import RunResult, categorise_files, manifest
-from spendcat.render import inspect_panel, report_renderables
+from spendcat.shipped import shipped_rules_dir
+from spendcat.taxonomy import load_taxonomy
 
 app = typer.Typer(
     name="spendcat",
@@ -44,60 +54,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-
-EXIT_OK, EXIT_GATE_FAILED, EXIT_CANNOT = 0, 1, 2
-
-
-def _stdout() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 80)
-
-
-def _fail(error: Exception) -> NoReturn:
-    message = str(error) if isinstance(error, SpendcatError) else f"unexpected {type(error).__name__}: {error}"
-    if os.environ.get("SPENDCAT_DEBUG") and not isinstance(error, SpendcatError):
-        raise error
-    typer.echo(f"spendcat: error: {message}", err=True)
-    raise typer.Exit(EXIT_CANNOT)
-
-
-def _parse_columns(values: list[str] | None) -> dict[str, str]:
-    columns: dict[str, str] = {}
-    for value in values or []:
-        field_name, sep, header = value.partition("=")
-        if not sep or not field_name.strip() or not header.strip():
-            raise BadOption(f"--column {value!r}: expected FIELD=HEADER, e.g. supplier=\"Vendor Name\"")
-        columns[field_name.strip()] = header
-    return columns
-
-
-HeaderRow = Annotated[
-    int | None, typer.Option("--header-row", min=1, help="Row number of the header (1 = first row), if the guess is wrong.")
-]
-Sheet = Annotated[str | None, typer.Option("--sheet", help="Read only this sheet of a workbook.")]
-Column = Annotated[
-    list[str] | None,
-    typer.Option("--column", "-c", help='Map a field to a header, e.g. -c supplier="Vendor Name". Repeatable.'),
-]
-DateFormat = Annotated[
-    str | None, typer.Option("--date-format", help="strftime format of the date column, e.g. %d/%m/%Y.")
-]
-DecimalComma = Annotated[
-    bool | None,
-    typer.Option("--decimal-comma/--decimal-point", help="Amounts use a decimal comma (1.234,56) or point; guessed if not given."),
-]
-
-
-def _read_options(
-    header_row: int | None, sheet: str | None, column: list[str] | None, date_format: str | None, decimal_comma: bool | None
-) -> ReadOptions:
-    return ReadOptions(
-        header_row=header_row,
-        sheet=sheet,
-        columns=_parse_columns(column),
-        date_format=date_format,
-        decimal_comma=decimal_comma,
-    )
-
 
 @app.command()
 def inspect(
@@ -114,22 +70,18 @@ def inspect(
     Example: spendcat inspect sample_data/council-spend-2024-05.csv --json
     """
     try:
-        options = _read_options(header_row, sheet, column, date_format, decimal_comma)
+        options = read_options(header_row, sheet, column, date_format, decimal_comma)
         paths = expand_inputs(files)
     except SpendcatError as error:
-        _fail(error)
-    console = _stdout()
+        fail(error)
+    console = stdout_console()
     failed: Exception | None = None
     for path in paths:
         try:
             publications = read_publications(path, options)
         except Exception as error:  # one bad file must not hide the others
-            if failed is None:
-                failed = error
-            message = str(error) if isinstance(error, SpendcatError) else f"{path}: unexpected {type(error).__name__}: {error}"
-            if os.environ.get("SPENDCAT_DEBUG") and not isinstance(error, SpendcatError):
-                raise
-            typer.echo(f"spendcat: error: {message}", err=True)
+            failed = failed or error
+            report_error(error, where=path)
             continue
         for publication in publications:
             summary = describe(publication)
@@ -180,9 +132,9 @@ def categorise(
     Example: spendcat categorise sample_data/council-spend-2024-05.csv --out categorised.xlsx
     """
     if report not in ("rich", "json", "none"):
-        _fail(BadOption(f"--report {report!r}: choose rich, json or none"))
+        fail(BadOption(f"--report {report!r}: choose rich, json or none"))
     try:
-        options = _read_options(header_row, sheet, column, date_format, decimal_comma)
+        options = read_options(header_row, sheet, column, date_format, decimal_comma)
         paths = expand_inputs(files)
         rule_set = _rule_set(rules, suppliers)
         if out is not None:
@@ -205,11 +157,11 @@ def categorise(
                 ),
             )
     except SpendcatError as error:
-        _fail(error)
+        fail(error)
     if report == "json":
         typer.echo(json.dumps(result.report, ensure_ascii=False, default=str))
     elif report == "rich":
-        console = _stdout()
+        console = stdout_console()
         for part in report_renderables(result.report):
             console.print(part)
         if out is not None:
@@ -263,16 +215,16 @@ def explain(
     Example: spendcat explain sample_data/council-spend-2024-05.csv --row 12
     """
     try:
-        options = _read_options(header_row, sheet, column, date_format, decimal_comma)
+        options = read_options(header_row, sheet, column, date_format, decimal_comma)
         rule_set = _rule_set(rules, suppliers)
         publications = read_publications(file, options)
         explanation = explain_line(publications[0], row, rule_set, sheet=sheet)
     except SpendcatError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(explanation, ensure_ascii=False, default=str))
     else:
-        _stdout().print(explain_panel(explanation))
+        stdout_console().print(explain_panel(explanation))
 
 
 @app.command("taxonomy")
@@ -285,11 +237,11 @@ def taxonomy_command(
     Example: spendcat taxonomy --format csv > taxonomy.csv
     """
     if output_format not in ("tree", "csv", "json"):
-        _fail(BadOption(f"--format {output_format!r}: choose tree, csv or json"))
+        fail(BadOption(f"--format {output_format!r}: choose tree, csv or json"))
     try:
         taxonomy = load_taxonomy(path)
     except SpendcatError as error:
-        _fail(error)
+        fail(error)
     rows = taxonomy.to_rows()
     if output_format == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -298,7 +250,7 @@ def taxonomy_command(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _stdout().print(taxonomy_tree(taxonomy))
+        stdout_console().print(taxonomy_tree(taxonomy))
 
 
 app.command("check")(check)
@@ -328,7 +280,7 @@ def rules_test(
     try:
         results = run_examples(_rule_set(rules, suppliers))
     except SpendcatError as error:
-        _fail(error)
+        fail(error)
     failures = [r for r in results if not r.passed]
     for failure in failures:
         shown = ", ".join(f"{k}={v!r}" for k, v in failure.example.items())
@@ -357,7 +309,7 @@ def rules_lint(
             publications.extend(read_publications(path))
         findings = lint(rule_set, publications)
     except SpendcatError as error:
-        _fail(error)
+        fail(error)
     for finding in findings:
         where = f"{finding.file}:{finding.line} " if finding.file else ""
         subject = f"{finding.rule_id}: " if finding.rule_id else ""
