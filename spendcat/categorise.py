@@ -101,6 +101,10 @@ class LineView:
                 column.cat.codes.to_numpy().astype(np.int64),
                 pa.array(column.cat.categories.astype(object).tolist(), type=pa.string()),
             )
+        elif name in lines.columns:
+            # Nearly unique fields (transaction numbers) are kept as text by the reader.
+            codes, uniques = pd.factorize(lines[name].where(lines[name] != "", None))
+            values = _FieldValues(codes.astype(np.int64), pa.array([str(u) for u in uniques], type=pa.string()))
         self._fields[name] = values
         return values
 

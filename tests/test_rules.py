@@ -129,3 +129,13 @@ def test_schema_describes_rules_and_conditions() -> None:
     assert "rules" in schema["properties"]
     condition = schema["$defs"]["Condition"]["properties"]
     assert {"any", "all", "regex", "equals", "in", "min", "max", "from", "to", "missing"} <= set(condition)
+
+
+def test_conditions_on_a_text_field_kept_as_plain_strings(tmp_path: Path) -> None:
+    from spendcat.categorise import Categoriser
+
+    path = write(tmp_path, "r.yaml", HEAD + "  - id: r1\n    category: supplies.office\n    when:\n      transaction_id: {regex: '^CAP'}\n")
+    publication = publication_from_records([{"transaction_id": "CAP123"}, {"transaction_id": "X9"}, {"transaction_id": ""}])
+    publication.lines["transaction_id"] = publication.lines["transaction_id"].astype(object).where(publication.lines["transaction_id"].notna(), "").astype(str)
+    added = Categoriser(load_rule_set([path])).categorise(publication).added
+    assert [c == "supplies.office" for c in added["category"]] == [True, False, False]
