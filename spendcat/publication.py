@@ -251,13 +251,17 @@ def _dedupe(headers: list[str]) -> list[str]:
 
 
 def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) -> _Table:
-    body = grid.rows_below(header_index) if grid.rows_below is not None else body_of(*grid.body(header_index))
+    if grid.rows_below is not None:
+        body = grid.rows_below(header_index, _likely_amount_column(grid.head[header_index], options))
+    else:
+        body = body_of(*grid.body(header_index))
     header_cells = body.header
     rows = body.rows + (grid.first_row - 1)
     # Blank rows the reader left out as it read (it knows them for blank by then).
     blank_rows = body.blank_rows + (grid.first_row - 1)
     columns_all = [body.table.column(i) for i in range(body.table.num_columns)]
     filled_all = body.filled if body.filled is not None else [filled_cells(column) for column in columns_all]
+    body_plain, body_plain_column = body.plain, body.plain_column
     del body  # the columns are all that is kept of it: each is let go once its lines are taken
 
     # Columns with no header and nothing in them are padding (some files carry dozens).
@@ -280,7 +284,8 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
     filled = [filled_all[i] for i in kept_columns]
     del columns_all, filled_all
     amount_index = mapping.fields["amount"]
-    plain = plain_amounts(columns[amount_index])
+    plain = body_plain if body_plain_column == kept_columns[amount_index] else plain_amounts(columns[amount_index])
+    del body_plain
     reasons = _classify_rows(columns, filled, headers, mapping, plain.simple)
     del filled
     release_memory()
@@ -291,7 +296,7 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
     del columns
     kept_rows = rows[kept_index[0] : kept_index[-1] + 1] if _one_run(kept_index) else rows[kept_index]
     if len(kept_index) < len(keep):
-        plain = plain.take(kept_index)
+        plain = plain.take(slice(int(kept_index[0]), int(kept_index[-1]) + 1) if _one_run(kept_index) else kept_index)
     problems: list[ValueProblem] = []
     problem_count = 0
 
@@ -310,7 +315,7 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
                 tasks[field_name] = partial(_trimmed_text, column)
             else:
                 tasks[field_name] = partial(_trimmed_categorical, column, field_name == "supplier")
-    results = _run_tasks(tasks)
+    results = _run_tasks(tasks, first=("supplier", "description", "expense_type", "expense_area"))
     release_memory()
 
     lines = pd.DataFrame(index=pd.RangeIndex(len(kept_index)))
@@ -378,13 +383,16 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
 _PLAIN_TEXT_FIELDS = frozenset({"transaction_id"})
 
 
-def _run_tasks(tasks: dict[str, Callable[[], object]]) -> dict[str, object]:
+def _run_tasks(tasks: dict[str, Callable[[], object]], first: tuple[str, ...] = ()) -> dict[str, object]:
+    """Each task's result, by name; run on a thread pool, the tasks named in `first` (the
+    longest) started first."""
     workers = min(_workers(), len(tasks))
     if workers <= 1:
         return {name: task() for name, task in tasks.items()}
+    order = [name for name in first if name in tasks] + [name for name in tasks if name not in first]
     with ThreadPoolExecutor(workers) as pool:
-        futures = {name: pool.submit(task) for name, task in tasks.items()}
-        return {name: future.result() for name, future in futures.items()}
+        futures = {name: pool.submit(tasks[name]) for name in order}
+        return {name: futures[name].result() for name in tasks}
 
 
 def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, index: np.ndarray) -> list:
@@ -403,6 +411,29 @@ def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, inde
         kept.append(columns[position].filter(mask))
         columns[position] = None  # type: ignore[call-overload]
     return kept
+
+
+def _likely_amount_column(header: list[str], options: ReadOptions) -> int | None:
+    """The column the amounts will likely be found in, for the reader to read their plain
+    amounts as it reads the rows (checked against the mapping made once they are read)."""
+    try:
+        return map_columns(_dedupe(header), options.columns).fields.get("amount")
+    except BadOption:
+        return None
+
+
+def _take_rows(column: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array:
+    """Rows `index` (sorted) of a column, taken from the chunks that hold them only."""
+    if isinstance(column, pa.Array) or column.num_chunks == 1:
+        array = column if isinstance(column, pa.Array) else column.chunk(0)
+        return array.take(pa.array(index, type=pa.int64()))
+    starts = np.cumsum([0] + [len(chunk) for chunk in column.chunks])
+    which = np.searchsorted(starts, index, side="right") - 1
+    parts = []
+    for number in np.unique(which):
+        local = index[which == number] - starts[number]
+        parts.append(column.chunk(int(number)).take(pa.array(local, type=pa.int64())))
+    return pa.concat_arrays(parts) if parts else pa.array([], type=column.type)
 
 
 def _one_run(index: np.ndarray) -> bool:
@@ -464,7 +495,7 @@ def _classify_rows(
     if plain_amount is not None and set(header) - set("0123456789,.-£"):
         search = search[~plain_amount[search]]
     if len(search):
-        amount_text = pc.utf8_lower(pc.utf8_trim_whitespace(columns[amount_index].take(pa.array(search, type=pa.int64()))))
+        amount_text = pc.utf8_lower(pc.utf8_trim_whitespace(_take_rows(columns[amount_index], search)))
         repeated = np.zeros(count, dtype=bool)
         repeated[search] = pc.equal(amount_text, header).to_numpy(zero_copy_only=False)
         mark(repeated, _REPEATED_CODE)
@@ -482,11 +513,10 @@ def _classify_rows(
     candidate_index = np.flatnonzero(candidates)
     if len(candidate_index):
         labelled = np.zeros(len(candidate_index), dtype=bool)
-        taken = pa.array(candidate_index, type=pa.int64())
         for index, column in enumerate(columns):
             if index == amount_index:
                 continue
-            texts = column.take(taken)
+            texts = _take_rows(column, candidate_index)
             labelled |= pc.match_substring_regex(texts, _TOTAL_LABEL).to_numpy(zero_copy_only=False)
         totals = np.zeros(count, dtype=bool)
         totals[candidate_index[labelled]] = True
@@ -528,21 +558,30 @@ def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = F
     """A text column, trimmed, as a Categorical: each distinct value stored (and later
     matched) once, however many lines carry it. With `redaction`, also which lines' text
     says the supplier was redacted (as redacted_suppliers finds it)."""
+    if column.null_count:
+        column = column.fill_null("")
     dictionary, indices = _dictionary_encoded(column)
     trimmed = pc.utf8_trim(dictionary, _TRIMMED)
-    values = trimmed.to_numpy(zero_copy_only=False)
-    values = np.where(values == "", None, values)
-    unique_codes, categories = pd.factorize(values, use_na_sentinel=True)
-    if len(unique_codes) == len(categories) and (unique_codes == np.arange(len(categories))).all():
-        codes = indices  # trimming merged no two values and blanked none
-    elif len(unique_codes):
-        codes = unique_codes.astype(np.int32)[indices]
+    lengths = pc.binary_length(trimmed)
+    if pc.sum(lengths) == pc.sum(pc.binary_length(dictionary)) and not pc.any(pc.equal(lengths, 0)).as_py():
+        # Trimming changed nothing (and no value is blank): the distinct values are the
+        # categories, in the order they first appear, and each row's index is its code.
+        categories, codes = trimmed, indices
     else:
-        codes = np.full(len(indices), -1, dtype=np.int32)
-    categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+        # Values that trim to one are one category; a blank value is missing.
+        categories, unique_codes = _dictionary_encoded(trimmed)
+        unique_codes = unique_codes.astype(np.int32)
+        blank = pc.index(categories, "").as_py()
+        if blank >= 0:
+            categories = pc.filter(categories, pc.not_equal(pc.binary_length(categories), 0))
+            unique_codes = np.where(unique_codes == blank, -1, unique_codes - (unique_codes > blank))
+        codes = unique_codes[indices]
+    categorical = pd.Categorical.from_codes(
+        codes, categories=pd.Index(categories.to_numpy(zero_copy_only=False), dtype=object)
+    )
     if not redaction:
         return categorical
-    said = unique_suppliers_redacted(pa.array(categories, type=pa.string()))
+    said = unique_suppliers_redacted(categories)
     return categorical, said[codes] & (codes >= 0) if len(said) else np.zeros(len(codes), dtype=bool)
 
 
@@ -594,7 +633,7 @@ def _problems(
     bad: np.ndarray, rows: np.ndarray, column: pa.Array, header: str, field_name: str, sheet: str | None
 ) -> list[ValueProblem]:
     bad = bad[:MAX_PROBLEMS]
-    texts = column.take(pa.array(bad, type=pa.int64())).to_pylist() if len(bad) else []
+    texts = _take_rows(column, bad).to_pylist() if len(bad) else []
     return [ValueProblem(int(rows[i]), header, field_name, text, sheet) for i, text in zip(bad, texts)]
 
 

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from spendcat.errors import UnreadableFile
+from spendcat.values import PlainAmounts, plain_amounts
 
 # A publication bigger than this (after decompression) is refused rather than read: spend
 # files run to a few hundred megabytes at most, and a zip bomb should not take the machine.
@@ -102,8 +103,9 @@ class Grid:
     first_row: int = 1
     notes: list[str] = field(default_factory=list)
     # The rows below the header with blank rows left out and cells' fill worked out as they
-    # are read (CSV); None where `body` is all there is (spreadsheets).
-    rows_below: Callable[[int], Body] | None = None
+    # are read (CSV); None where `body` is all there is (spreadsheets). Given the index of
+    # the column that likely holds the amounts, it also reads their plain amounts.
+    rows_below: Callable[[int, int | None], Body] | None = None
 
 
 @dataclass
@@ -115,6 +117,8 @@ class Body:
     rows: np.ndarray  # the row number of each, counted as Grid.body counts them
     filled: list[np.ndarray] | None  # per column: which rows hold more than spaces there (None: not worked out)
     blank_rows: np.ndarray  # row numbers of the blank rows left out
+    plain: PlainAmounts | None = None  # plain_amounts of column `plain_column`, if read
+    plain_column: int | None = None
 
 
 def body_of(table: pa.Table, rows: np.ndarray) -> Body:
@@ -444,13 +448,20 @@ class _TextCsv:
     raw_starts: list[int]  # where each head record starts in the source's bytes
     grid: Grid = field(init=False)
 
-    def read(self, header_index: int, drop_blank: bool) -> _Rows:
+    def read(self, header_index: int, drop_blank: bool, amount_column: int | None = None) -> _Rows:
         name = self.source.name
         width = len(self.head[header_index])
         try:
             if header_index < len(self.raw_starts):
                 rows = _read_pieces(
-                    self.source, self.raw_starts[header_index], self.delimiter, width, self.codec, drop_blank, header_index
+                    self.source,
+                    self.raw_starts[header_index],
+                    self.delimiter,
+                    width,
+                    self.codec,
+                    drop_blank,
+                    header_index,
+                    amount_column,
                 )
                 if rows is not None:
                     return rows
@@ -471,18 +482,27 @@ class _TextCsv:
             head = transcoded[:_HEAD_BYTES]
             fallback = _text_csv(Source(name, transcoded), 0, "cp1252", "utf-8", head, head)
             self.grid.encoding = fallback.grid.encoding
-            return fallback.read(header_index, drop_blank)
+            return fallback.read(header_index, drop_blank, amount_column)
 
     def body(self, header_index: int) -> tuple[pa.Table, np.ndarray]:
         rows = self.read(header_index, False)
         return rows.table, rows.numbers
 
-    def rows_below(self, header_index: int) -> Body:
-        rows = self.read(header_index, True)
+    def rows_below(self, header_index: int, amount_column: int | None = None) -> Body:
+        rows = self.read(header_index, True, amount_column)
         if rows.filled is None:
             return body_of(rows.table, rows.numbers)
         header = [str(v) for v in rows.table.slice(0, 1).to_pylist()[0].values()]
-        return Body(header, rows.table.slice(1), rows.numbers[1:], [f[1:] for f in rows.filled], rows.blank)
+        plain = rows.plain.take(slice(1, None)) if rows.plain is not None else None
+        return Body(
+            header,
+            rows.table.slice(1),
+            rows.numbers[1:],
+            [f[1:] for f in rows.filled],
+            rows.blank,
+            plain,
+            amount_column if plain is not None else None,
+        )
 
 
 @dataclass
@@ -491,6 +511,7 @@ class _Rows:
     numbers: np.ndarray  # row number of each
     filled: list[np.ndarray] | None  # per column, which rows hold more than spaces (None: not worked out)
     blank: np.ndarray  # row numbers of blank rows left out
+    plain: PlainAmounts | None = None  # plain amounts of the column asked for, if read
 
 
 # The rows below a header are read in pieces of about this many bytes, cut after a line
@@ -565,14 +586,25 @@ class _Piece:
     filled: list[np.ndarray] | None = None
     rows: int = 0  # rows parsed, before blank rows were left out
     blank: np.ndarray | None = None  # blank rows left out (index in the piece)
+    plain: PlainAmounts | None = None
 
 
 def _read_pieces(
-    source: Source, offset: int, delimiter: str, width: int, codec: str | None, drop_blank: bool, header_index: int
+    source: Source,
+    offset: int,
+    delimiter: str,
+    width: int,
+    codec: str | None,
+    drop_blank: bool,
+    header_index: int,
+    amount_column: int | None = None,
 ) -> _Rows | None:
     """The rows from `offset` down, read in pieces on several threads; None when that
     cannot be trusted to give what one read of the whole text gives (ragged rows, or a piece
-    that ends inside a quoted cell), for the caller to read the whole text instead."""
+    that ends inside a quoted cell), for the caller to read the whole text instead. With
+    `amount_column`, that column's plain amounts are read too, piece by piece."""
+    if amount_column is not None and not 0 <= amount_column < width:
+        amount_column = None
     cuts = [offset]
     for cut in range(offset + _PIECE_BYTES, source.size, _PIECE_BYTES):
         end = _line_end(source, cut)
@@ -592,7 +624,7 @@ def _read_pieces(
         del raw
         if piece is None or codec is None:
             return piece
-        return _finish_piece(piece, codec, drop_blank, keep_first=index == 0)
+        return _finish_piece(piece, codec, drop_blank, keep_first=index == 0, amount_column=amount_column)
 
     workers = min(_workers(), len(pieces))
     parsed = _map(parse, len(pieces), workers)
@@ -603,7 +635,7 @@ def _read_pieces(
         decided = "latin-1" if any(piece.undefined for piece in done) else "cp1252"
 
         def finish(index: int) -> _Piece:
-            return _finish_piece(done[index], decided, drop_blank, keep_first=index == 0)
+            return _finish_piece(done[index], decided, drop_blank, keep_first=index == 0, amount_column=amount_column)
 
         done = _map(finish, len(done), workers)
     table = pa.concat_tables([piece.table for piece in done])
@@ -621,7 +653,11 @@ def _read_pieces(
             kept.append(numbers)
         first += piece.rows
     filled = [np.concatenate([piece.filled[i] for piece in done]) for i in range(width)]  # type: ignore[index]
-    return _Rows(table, np.concatenate(kept), filled, np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64))
+    plain = None
+    if amount_column is not None:
+        plain = PlainAmounts(*(np.concatenate(parts) for parts in zip(*((p.plain.simple, p.plain.pence, p.plain.present) for p in done))))  # type: ignore[union-attr]
+    blank_rows = np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64)
+    return _Rows(table, np.concatenate(kept), filled, blank_rows, plain)
 
 
 def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: bool, final: bool) -> _Piece | None:
@@ -656,8 +692,9 @@ def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: 
     return _Piece(table, undefined)
 
 
-def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool) -> _Piece:
-    """A parsed piece decoded to UTF-8, its cells' fill worked out, its blank rows dropped."""
+def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool, amount_column: int | None = None) -> _Piece:
+    """A parsed piece decoded to UTF-8, its cells' fill worked out, its blank rows dropped,
+    and the plain amounts of `amount_column` read."""
     columns = [_one_chunk(column) for column in piece.table.columns]
     if codec == "utf-8":
         columns = [_checked_utf8(column) for column in columns]
@@ -674,7 +711,8 @@ def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool)
         keep[blank] = False
         table = pc.filter(table, pa.array(keep), memory_pool=_PARSE_POOL)
         filled = [f[keep] for f in filled]
-    return _Piece(table, piece.undefined, filled, count, blank)
+    plain = plain_amounts(table.column(amount_column)) if amount_column is not None else None
+    return _Piece(table, piece.undefined, filled, count, blank, plain)
 
 
 # Extra bytes each byte takes in UTF-8 once decoded (Windows-1252's undefined bytes never

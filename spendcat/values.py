@@ -95,9 +95,11 @@ def parse_amounts(
         return _parse_amounts_fully(text, decimal_comma)
     if plain is None:
         simple, pence, present = _simple_amounts(text)
-    else:  # the caller's, left as they are
-        simple, pence, present = plain.simple, plain.pence.copy(), plain.present.copy()
+    else:
+        simple, pence, present = plain.simple, plain.pence, plain.present
     rest = np.flatnonzero(~simple)
+    if len(rest) and plain is not None:  # the caller's arrays stay as they are
+        pence, present = pence.copy(), present.copy()
     if len(rest) and decimal_comma is None:
         # Plain amounts never end in `,5` or `,50`, so a decimal comma anywhere in the column
         # shows among the rest; only then is the whole column looked at, as it always was.
