@@ -336,8 +336,9 @@ def record_starts(data: bytes | memoryview, limit: int, max_bytes: int = _HEAD_B
 
 
 def _parse_record(text: str, delimiter: str) -> list[str]:
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return rows[0] if rows else []
+    # The first row only: the last record of the head runs on to the end of the first
+    # megabyte, and the rows after its first are never used.
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
 
 
 def sniff_delimiter(records: list[str]) -> str:
@@ -345,7 +346,8 @@ def sniff_delimiter(records: list[str]) -> str:
     best, best_score = ",", (0, 0)
     sample = [r for r in records if r.strip()][:HEAD_RECORDS]
     for delimiter in _DELIMITERS:
-        counts = [len(_parse_record(r, delimiter)) for r in sample]
+        # A record without the delimiter is one field, however it is quoted.
+        counts = [len(_parse_record(r, delimiter)) if delimiter in r else 1 for r in sample]
         counts = [c for c in counts if c > 1]
         if not counts:
             continue
@@ -792,13 +794,14 @@ def filled_cells(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return pc.match_substring_regex(column, _NOT_BLANK).to_numpy(zero_copy_only=False)
     offsets = text_offsets(column)
     data_buffer = column.buffers()[2]
-    lengths = np.diff(offsets)
+    starts = offsets[:-1]
+    empty = offsets[1:] == starts
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
     if not len(data):
-        return lengths > 0
-    maybe_blank = _MAYBE_BLANK_START[data[np.minimum(offsets[:-1], len(data) - 1)]]
-    filled = (lengths > 0) & ~maybe_blank
-    search = np.flatnonzero((lengths > 0) & maybe_blank)
+        return ~empty
+    maybe_blank = _MAYBE_BLANK_START.take(data.take(starts, mode="clip"))
+    filled = ~(empty | maybe_blank)
+    search = np.flatnonzero(maybe_blank & ~empty)
     if len(search):
         found = pc.match_substring_regex(column.take(pa.array(search, type=pa.int64())), _NOT_BLANK)
         filled[search] = found.to_numpy(zero_copy_only=False)

@@ -166,7 +166,9 @@ _HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
 _SIXES = np.uint64(0x0606060606060606)
 _COMMA_BYTE = np.uint64(0xFF << 32)  # the fifth character of eight: `ddd,ddd` right-aligned
 _COMMA_AT_4 = np.uint64(0x2C << 32)
-_ZERO_AT_4 = np.uint64(0x30 << 32)
+_BEFORE_COMMA = np.uint64(0xFFFFFFFF)
+_AFTER_COMMA = np.uint64(0xFFFFFF << 40)
+_ZERO_FIRST = np.uint64(0x30)
 _BLOCK_ROWS = 1 << 16
 # Keep the last n bytes of the word (the integer part), for n = 0..8.
 _KEEP_LAST = np.array([0] + [((1 << (8 * n)) - 1) << (8 * (8 - n)) for n in range(1, 9)], dtype=np.uint64)
@@ -191,26 +193,22 @@ def _simple_amounts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         low, high = int(block_offsets[0]), int(block_offsets[-1])
         padded = np.zeros(_PAD + high - low + _PAD, dtype=np.uint8)
         padded[_PAD : _PAD + high - low] = data[low:high]
-        shifted = block_offsets.astype(np.int64) + (_PAD - low)
+        shifted = (block_offsets - low).astype(np.int32) + _PAD
         simple[first:last], pence[first:last] = _simple_block(padded, shifted[:-1], shifted[1:])
     return simple, pence, present
 
 
 def _simple_block(padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lengths = ends - starts
-
-    def digit(byte: np.ndarray) -> np.ndarray:
-        return (byte - 48).astype(np.uint8) < 10
-
     last, second, third = padded[ends - 1], padded[ends - 2], padded[ends - 3]
-    two_decimals = (lengths >= 4) & (third == 46) & digit(second) & digit(last)
-    one_decimal = ~two_decimals & (lengths >= 3) & (second == 46) & digit(last)
-    int_end = ends - np.where(two_decimals, 3, np.where(one_decimal, 2, 0))
+    last_digit, second_digit = last - np.uint8(48), second - np.uint8(48)
+    two_decimals = (lengths >= 4) & (third == 46) & (second_digit < 10) & (last_digit < 10)
+    one_decimal = (lengths >= 3) & (second == 46) & (last_digit < 10)
+    int_end = ends - np.where(two_decimals, np.int32(3), np.where(one_decimal, np.int32(2), np.int32(0)))
     negative = (lengths > 0) & (padded[starts] == 45)
-    after_sign = starts + negative
+    after_sign = starts + negative.astype(np.int32)
     pound = (after_sign + 2 <= int_end) & (padded[after_sign] == 0xC2) & (padded[after_sign + 1] == 0xA3)
-    int_start = after_sign + 2 * pound
-    int_length = int_end - int_start
+    int_length = int_end - after_sign - np.int32(2) * pound
     fits = (int_length >= 1) & (int_length <= 8)
 
     # The eight bytes ending where the integer part ends, as one little-endian word (its
@@ -219,8 +217,9 @@ def _simple_block(padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> t
     word = words[int_end - 8]
     keep = _KEEP_LAST[np.clip(int_length, 0, 8)]
     word = (word & keep) | (_ZEROS & ~keep)
+    # `ddd,ddd`: the comma (fifth character) taken out, a `0` put in front.
     grouped = (int_length >= 5) & (int_length <= 7) & ((word & _COMMA_BYTE) == _COMMA_AT_4)
-    word = np.where(grouped, (word & ~_COMMA_BYTE) | _ZERO_AT_4, word)
+    word = np.where(grouped, (word & _AFTER_COMMA) | ((word & _BEFORE_COMMA) << np.uint64(8)) | _ZERO_FIRST, word)
     all_digits = ((word & _HIGH_NIBBLES) == _ZEROS) & (((word + _SIXES) & _HIGH_NIBBLES) == _ZEROS)
     simple = (lengths == 0) | (fits & all_digits)
 
@@ -229,14 +228,9 @@ def _simple_block(padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> t
     value = ((value & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
     value = ((value & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)
     value = (value & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    value = np.where(grouped, value // 10000 * 1000 + value % 1000, value)
-    cents = np.where(
-        two_decimals,
-        (second.astype(np.int64) - 48) * 10 + (last.astype(np.int64) - 48),
-        np.where(one_decimal, (last.astype(np.int64) - 48) * 10, 0),
-    )
-    pence = value * 100 + cents
-    return simple, np.where(simple, np.where(negative, -pence, pence), 0)
+    cents = np.where(two_decimals, second_digit.astype(np.int64) * 10 + last_digit, one_decimal * (last_digit.astype(np.int64) * 10))
+    pence = (value * 100 + cents) * (1 - 2 * negative.astype(np.int64))
+    return simple, pence * simple
 
 
 # Candidate date formats, day-first before month-first: UK publications are day-first, and a
