@@ -51,7 +51,12 @@ def _group(frame: pd.DataFrame, keys: list[str], top: int) -> list[dict[str, Any
         .reset_index()
     )
     return [
-        {**{k: row[k] for k in keys}, "lines": int(row["lines"]), "amount_pence": int(row["amount_pence"])}
+        {
+            **{k: row[k] for k in keys},
+            "lines": int(row["lines"]),
+            "amount_pence": int(row["amount_pence"]),
+            "abs_amount_pence": int(row["abs_pence"]),
+        }
         for row in grouped.to_dict("records")
     ]
 
@@ -78,11 +83,11 @@ def build_report(frame: pd.DataFrame, *, files: int, top: int = TOP_GROUPS) -> d
     categorised = frame[frame["status"] == CATEGORISED]
     by_category = _group(categorised, ["category", "category_label"], top=10_000)
     for item in by_category:
-        item["share_amount"] = _share(abs(item["amount_pence"]), total_abs)
+        item["share_amount"] = _share(item["abs_amount_pence"], total_abs)
     decided = frame[frame["status"].isin([CATEGORISED, EXCLUDED])]
     by_decided_by = []
     for item in _group(decided.assign(evidence=_evidence_kind(decided["decided_by"])), ["evidence"], top=10_000):
-        item["share_amount"] = _share(abs(item["amount_pence"]), total_abs)
+        item["share_amount"] = _share(item["abs_amount_pence"], total_abs)
         by_decided_by.append(item)
     return {
         "files": files,
