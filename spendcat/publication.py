@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -24,8 +23,8 @@ import pyarrow.compute as pc
 
 from spendcat.columns import TEXT_FIELDS, ColumnMapping, find_header_row, map_columns
 from spendcat.errors import BadOption, NoSpendTable, SpendcatError
-from spendcat.read import Grid, Source, _workers, body_of, filled_cells, grids_of, open_sources, release_memory, text_offsets
-from spendcat.values import parse_amounts, parse_dates, plain_amounts, redaction_flagged, unique_suppliers_redacted
+from spendcat.read import Grid, Source, _workers, body_of, filled_cells, grids_of, open_sources, release_memory, text_offsets, thread_pool
+from spendcat.values import parse_amounts, parse_dates, redaction_flagged, unique_suppliers_redacted
 
 # Reasons a row is not a spend line, as `inspect` reports them.
 BLANK = "blank row"
@@ -251,17 +250,13 @@ def _dedupe(headers: list[str]) -> list[str]:
 
 
 def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) -> _Table:
-    if grid.rows_below is not None:
-        body = grid.rows_below(header_index, _likely_amount_column(grid.head[header_index], options))
-    else:
-        body = body_of(*grid.body(header_index))
+    body = grid.rows_below(header_index) if grid.rows_below is not None else body_of(*grid.body(header_index))
     header_cells = body.header
     rows = body.rows + (grid.first_row - 1)
     # Blank rows the reader left out as it read (it knows them for blank by then).
     blank_rows = body.blank_rows + (grid.first_row - 1)
     columns_all = [body.table.column(i) for i in range(body.table.num_columns)]
     filled_all = body.filled if body.filled is not None else [filled_cells(column) for column in columns_all]
-    body_plain, body_plain_column = body.plain, body.plain_column
     del body  # the columns are all that is kept of it: each is let go once its lines are taken
 
     # Columns with no header and nothing in them are padding (some files carry dozens).
@@ -284,38 +279,34 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
     filled = [filled_all[i] for i in kept_columns]
     del columns_all, filled_all
     amount_index = mapping.fields["amount"]
-    plain = body_plain if body_plain_column == kept_columns[amount_index] else plain_amounts(columns[amount_index])
-    del body_plain
-    reasons = _classify_rows(columns, filled, headers, mapping, plain.simple)
+    reasons = _classify_rows(columns, filled, headers, mapping)
     del filled
-    release_memory()
 
     keep = reasons == 0
     kept_index = np.flatnonzero(keep)
     kept_columns_data = _kept_rows(columns, keep, kept_index)
     del columns
     kept_rows = rows[kept_index[0] : kept_index[-1] + 1] if _one_run(kept_index) else rows[kept_index]
-    if len(kept_index) < len(keep):
-        plain = plain.take(slice(int(kept_index[0]), int(kept_index[-1]) + 1) if _one_run(kept_index) else kept_index)
     problems: list[ValueProblem] = []
     problem_count = 0
 
     # Each field is parsed on its own: on several threads, as Arrow and numpy let go of
     # Python's lock while they work.
     tasks: dict[str, Callable[[], object]] = {
-        "amount": lambda: parse_amounts(kept_columns_data[amount_index], options.decimal_comma, plain),
-        "original": lambda: pa.Table.from_arrays(kept_columns_data, names=headers).to_pandas(),
+        "amount": lambda: parse_amounts(kept_columns_data[amount_index], options.decimal_comma),
+        "original": lambda: _frame_of(kept_columns_data, headers),
     }
     if "date" in mapping.fields:
         tasks["date"] = lambda: parse_dates(kept_columns_data[mapping.fields["date"]], options.date_format)
     for field_name in TEXT_FIELDS:
         if field_name in mapping.fields:
-            column = kept_columns_data[mapping.fields[field_name]]
             if field_name in _PLAIN_TEXT_FIELDS:
-                tasks[field_name] = partial(_trimmed_text, column)
+                make: Callable[..., object] = _trimmed_text
             else:
-                tasks[field_name] = partial(_trimmed_categorical, column, field_name == "supplier")
+                make = partial(_trimmed_categorical, redaction=field_name == "supplier")
+            tasks[field_name] = partial(make, kept_columns_data[mapping.fields[field_name]])
     results = _run_tasks(tasks, first=("supplier", "description", "expense_type", "expense_area"))
+    tasks.clear()
     release_memory()
 
     lines = pd.DataFrame(index=pd.RangeIndex(len(kept_index)))
@@ -390,9 +381,15 @@ def _run_tasks(tasks: dict[str, Callable[[], object]], first: tuple[str, ...] = 
     if workers <= 1:
         return {name: task() for name, task in tasks.items()}
     order = [name for name in first if name in tasks] + [name for name in tasks if name not in first]
-    with ThreadPoolExecutor(workers) as pool:
-        futures = {name: pool.submit(tasks[name]) for name in order}
-        return {name: futures[name].result() for name in tasks}
+
+    def run(name: str) -> object:
+        result = tasks[name]()
+        pa.default_memory_pool().release_unused()  # what the task freed, back (mimalloc's are per thread)
+        return result
+
+    pool = thread_pool()
+    futures = {name: pool.submit(run, name) for name in order}
+    return {name: futures[name].result() for name in tasks}
 
 
 def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, index: np.ndarray) -> list:
@@ -413,13 +410,10 @@ def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, inde
     return kept
 
 
-def _likely_amount_column(header: list[str], options: ReadOptions) -> int | None:
-    """The column the amounts will likely be found in, for the reader to read their plain
-    amounts as it reads the rows (checked against the mapping made once they are read)."""
-    try:
-        return map_columns(_dedupe(header), options.columns).fields.get("amount")
-    except BadOption:
-        return None
+def _frame_of(columns: list[pa.ChunkedArray | pa.Array], headers: list[str]) -> pd.DataFrame:
+    """The columns as a DataFrame of pandas' text (sharing them where they are large_string,
+    as the reader's are)."""
+    return pa.Table.from_arrays(columns, names=headers).to_pandas()
 
 
 def _take_rows(column: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array:
@@ -434,6 +428,38 @@ def _take_rows(column: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Arra
         local = index[which == number] - starts[number]
         parts.append(column.chunk(int(number)).take(pa.array(local, type=pa.int64())))
     return pa.concat_arrays(parts) if parts else pa.array([], type=column.type)
+
+
+def _may_start_with(column: pa.ChunkedArray | pa.Array, first: str) -> np.ndarray:
+    """Which texts of a column could start with `first` once trimmed and lower-cased: all but
+    those starting with a printable ASCII character or `£` (which neither changes) other
+    than `first` in lower case."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        if not len(chunk) or chunk.null_count or not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            parts.append(np.ones(len(chunk), dtype=bool))
+            continue
+        offsets = text_offsets(chunk)
+        data_buffer = chunk.buffers()[2]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+        if not len(data):
+            parts.append(np.ones(len(chunk), dtype=bool))
+            continue
+        starts = offsets[:-1]
+        one, two = data.take(starts, mode="clip"), data.take(starts + 1, mode="clip")
+        may = (offsets[1:] == starts) | ~(((one >= 0x21) & (one <= 0x7E)) | ((one == 0xC2) & (two == 0xA3)))
+        if first:
+            if "\x21" <= first <= "\x7e":
+                may |= _LOWER[one] == ord(first)
+            elif first == "\u00a3":
+                may |= (one == 0xC2) & (two == 0xA3)
+        parts.append(may)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[ord("A") : ord("Z") + 1] += 32
 
 
 def _one_run(index: np.ndarray) -> bool:
@@ -454,7 +480,9 @@ def _datetimes(days: pa.Array) -> pd.Series:
     if not count:
         return pd.Series(np.zeros(0, dtype="datetime64[s]"))
     values = np.frombuffer(days.buffers()[1], dtype=np.int32, count=days.offset + count)[days.offset :]
-    stamps = values.astype("datetime64[D]").astype("datetime64[s]")
+    seconds = values.astype(np.int64)
+    seconds *= 86400
+    stamps = seconds.view("datetime64[s]")
     if days.null_count:
         stamps[days.is_null().to_numpy(zero_copy_only=False)] = np.datetime64("NaT")
     return pd.Series(stamps)
@@ -470,12 +498,8 @@ def _classify_rows(
     filled: list[np.ndarray],
     headers: list[str],
     mapping: ColumnMapping,
-    plain_amount: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The reason each row is not a spend line, as a code into _REASONS (0 for a spend line).
-
-    `plain_amount`: which rows' amount cells are blank or plain amounts (plain_amounts), if known.
-    """
+    """The reason each row is not a spend line, as a code into _REASONS (0 for a spend line)."""
     count = len(filled[0]) if filled else 0
     reasons = np.zeros(count, dtype=np.int8)
     filled_count = np.zeros(count, dtype=np.int16)
@@ -489,11 +513,9 @@ def _classify_rows(
 
     mark(filled_count == 0, _BLANK_CODE)
     header = headers[amount_index].strip().lower()
-    # Only rows whose amount is not a plain amount (or blank) can repeat a header that has
-    # a character no plain amount has.
-    search = np.flatnonzero(reasons == 0)
-    if plain_amount is not None and set(header) - set("0123456789,.-£"):
-        search = search[~plain_amount[search]]
+    # Only rows whose amount starts with the header's first character (or with a character
+    # trimming or lower case could change) can repeat the header.
+    search = np.flatnonzero((reasons == 0) & _may_start_with(columns[amount_index], header[:1]))
     if len(search):
         amount_text = pc.utf8_lower(pc.utf8_trim_whitespace(_take_rows(columns[amount_index], search)))
         repeated = np.zeros(count, dtype=bool)
@@ -575,14 +597,17 @@ def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = F
         if blank >= 0:
             categories = pc.filter(categories, pc.not_equal(pc.binary_length(categories), 0))
             unique_codes = np.where(unique_codes == blank, -1, unique_codes - (unique_codes > blank))
-        codes = unique_codes[indices]
+        # In place where the indices are a copy of Arrow's (not a view of them).
+        codes = np.take(unique_codes, indices, out=indices) if indices.flags.writeable else unique_codes[indices]
     categorical = pd.Categorical.from_codes(
         codes, categories=pd.Index(categories.to_numpy(zero_copy_only=False), dtype=object)
     )
     if not redaction:
         return categorical
     said = unique_suppliers_redacted(categories)
-    return categorical, said[codes] & (codes >= 0) if len(said) else np.zeros(len(codes), dtype=bool)
+    if not said.any():
+        return categorical, np.zeros(len(codes), dtype=bool)
+    return categorical, said[codes] & (codes >= 0)
 
 
 _TRIMMED = " \t\r\n\u00a0"

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import sys
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from itertools import zip_longest
@@ -30,7 +31,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from spendcat.errors import UnreadableFile
-from spendcat.values import PlainAmounts, plain_amounts
 
 # A publication bigger than this (after decompression) is refused rather than read: spend
 # files run to a few hundred megabytes at most, and a zip bomb should not take the machine.
@@ -79,7 +79,7 @@ class Source:
         if self._data is not None:
             return pa.py_buffer(self._data)[start:stop]
         try:
-            with pa.OSFile(str(self.path), "rb", memory_pool=_PARSE_POOL) as stream:
+            with pa.OSFile(str(self.path), "rb") as stream:
                 stream.seek(start)
                 return stream.read_buffer(max(0, stop - start))
         except OSError as exc:
@@ -103,9 +103,8 @@ class Grid:
     first_row: int = 1
     notes: list[str] = field(default_factory=list)
     # The rows below the header with blank rows left out and cells' fill worked out as they
-    # are read (CSV); None where `body` is all there is (spreadsheets). Given the index of
-    # the column that likely holds the amounts, it also reads their plain amounts.
-    rows_below: Callable[[int, int | None], Body] | None = None
+    # are read (CSV); None where `body` is all there is (spreadsheets).
+    rows_below: Callable[[int], Body] | None = None
 
 
 @dataclass
@@ -117,8 +116,6 @@ class Body:
     rows: np.ndarray  # the row number of each, counted as Grid.body counts them
     filled: list[np.ndarray] | None  # per column: which rows hold more than spaces there (None: not worked out)
     blank_rows: np.ndarray  # row numbers of the blank rows left out
-    plain: PlainAmounts | None = None  # plain_amounts of column `plain_column`, if read
-    plain_column: int | None = None
 
 
 def body_of(table: pa.Table, rows: np.ndarray) -> Body:
@@ -450,20 +447,13 @@ class _TextCsv:
     raw_starts: list[int]  # where each head record starts in the source's bytes
     grid: Grid = field(init=False)
 
-    def read(self, header_index: int, drop_blank: bool, amount_column: int | None = None) -> _Rows:
+    def read(self, header_index: int, drop_blank: bool) -> _Rows:
         name = self.source.name
         width = len(self.head[header_index])
         try:
             if header_index < len(self.raw_starts):
                 rows = _read_pieces(
-                    self.source,
-                    self.raw_starts[header_index],
-                    self.delimiter,
-                    width,
-                    self.codec,
-                    drop_blank,
-                    header_index,
-                    amount_column,
+                    self.source, self.raw_starts[header_index], self.delimiter, width, self.codec, drop_blank, header_index
                 )
                 if rows is not None:
                     return rows
@@ -484,27 +474,18 @@ class _TextCsv:
             head = transcoded[:_HEAD_BYTES]
             fallback = _text_csv(Source(name, transcoded), 0, "cp1252", "utf-8", head, head)
             self.grid.encoding = fallback.grid.encoding
-            return fallback.read(header_index, drop_blank, amount_column)
+            return fallback.read(header_index, drop_blank)
 
     def body(self, header_index: int) -> tuple[pa.Table, np.ndarray]:
         rows = self.read(header_index, False)
         return rows.table, rows.numbers
 
-    def rows_below(self, header_index: int, amount_column: int | None = None) -> Body:
-        rows = self.read(header_index, True, amount_column)
+    def rows_below(self, header_index: int) -> Body:
+        rows = self.read(header_index, True)
         if rows.filled is None:
             return body_of(rows.table, rows.numbers)
         header = [str(v) for v in rows.table.slice(0, 1).to_pylist()[0].values()]
-        plain = rows.plain.take(slice(1, None)) if rows.plain is not None else None
-        return Body(
-            header,
-            rows.table.slice(1),
-            rows.numbers[1:],
-            [f[1:] for f in rows.filled],
-            rows.blank,
-            plain,
-            amount_column if plain is not None else None,
-        )
+        return Body(header, rows.table.slice(1), rows.numbers[1:], [f[1:] for f in rows.filled], rows.blank)
 
 
 @dataclass
@@ -513,7 +494,6 @@ class _Rows:
     numbers: np.ndarray  # row number of each
     filled: list[np.ndarray] | None  # per column, which rows hold more than spaces (None: not worked out)
     blank: np.ndarray  # row numbers of blank rows left out
-    plain: PlainAmounts | None = None  # plain amounts of the column asked for, if read
 
 
 # The rows below a header are read in pieces of about this many bytes, cut after a line
@@ -523,11 +503,11 @@ _PIECE_BYTES = 1 << 22
 _MAX_PIECE_BYTES = 1 << 30
 
 
-# The pieces are read and parsed with memory from the C library's allocator: parsing on
-# several threads leaves freed memory behind in any allocator, and the C library's is the
-# one that gives it all back when asked (release_memory), where Arrow's default (mimalloc)
-# keeps about 80 MB of it for a 120 MB file.
-_PARSE_POOL = pa.system_memory_pool()
+# What is kept of the pieces (the table, some 1.4 times the file) is copied out of the
+# parser's memory into memory from the C library's allocator, which holds it in blocks of
+# its own: freed, the parser's scratch memory (in Arrow's default allocator, reused from piece
+# to piece) is then given back whole, instead of staying behind in pages the table shares.
+_KEEP_POOL = pa.system_memory_pool()
 
 
 def _c_library_trim() -> Callable[[int], int] | None:
@@ -560,12 +540,25 @@ def _workers() -> int:
         return max(1, min(8, os.cpu_count() or 1))
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def thread_pool() -> ThreadPoolExecutor:
+    """The reader's threads (one per CPU, at most 8), made on first use and kept for every
+    read after: they parse the pieces and then the fields of each table."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(_workers(), thread_name_prefix="spendcat-read")
+        return _POOL
+
+
 def _map(function: Callable[[int], object], count: int, workers: int) -> list:
-    """[function(0), ..., function(count - 1)], on `workers` threads."""
+    """[function(0), ..., function(count - 1)], on the reader's threads."""
     if workers <= 1 or count <= 1:
         return [function(index) for index in range(count)]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(function, range(count)))
+    return list(thread_pool().map(function, range(count)))
 
 
 def _line_end(source: Source, position: int) -> int:
@@ -588,7 +581,6 @@ class _Piece:
     filled: list[np.ndarray] | None = None
     rows: int = 0  # rows parsed, before blank rows were left out
     blank: np.ndarray | None = None  # blank rows left out (index in the piece)
-    plain: PlainAmounts | None = None
 
 
 def _read_pieces(
@@ -599,14 +591,10 @@ def _read_pieces(
     codec: str | None,
     drop_blank: bool,
     header_index: int,
-    amount_column: int | None = None,
 ) -> _Rows | None:
     """The rows from `offset` down, read in pieces on several threads; None when that
     cannot be trusted to give what one read of the whole text gives (ragged rows, or a piece
-    that ends inside a quoted cell), for the caller to read the whole text instead. With
-    `amount_column`, that column's plain amounts are read too, piece by piece."""
-    if amount_column is not None and not 0 <= amount_column < width:
-        amount_column = None
+    that ends inside a quoted cell), for the caller to read the whole text instead."""
     cuts = [offset]
     for cut in range(offset + _PIECE_BYTES, source.size, _PIECE_BYTES):
         end = _line_end(source, cut)
@@ -618,30 +606,33 @@ def _read_pieces(
         return None
     names = [f"c{i}" for i in range(width)]
     single_byte = codec != "utf-8"
+    # Undecided between Windows-1252 and Latin-1, the pieces are read as Windows-1252; should
+    # any hold a byte Windows-1252 leaves undefined, they are all read again as Latin-1.
+    reading = codec or "cp1252"
 
     def parse(index: int) -> _Piece | None:
         start, stop = pieces[index]
         raw = source.read_buffer(start, stop)
         piece = _parse_piece(raw, delimiter, names, single_byte, final=index == len(pieces) - 1)
         del raw
-        if piece is None or codec is None:
+        if piece is None or (piece.undefined and reading == "cp1252"):
             return piece
-        return _finish_piece(piece, codec, drop_blank, keep_first=index == 0, amount_column=amount_column)
+        return _finish_piece(piece, reading, drop_blank, keep_first=index == 0)
 
     workers = min(_workers(), len(pieces))
     parsed = _map(parse, len(pieces), workers)
     if any(piece is None for piece in parsed):
         return None
+    if any(piece.undefined for piece in parsed):  # type: ignore[union-attr]
+        if codec == "cp1252":  # decided from the whole file, which has no such byte
+            return None
+        del parsed
+        reading = "latin-1"
+        parsed = _map(parse, len(pieces), workers)
+        if any(piece is None for piece in parsed):
+            return None
     done: list[_Piece] = parsed  # type: ignore[assignment]
-    if codec is None:
-        decided = "latin-1" if any(piece.undefined for piece in done) else "cp1252"
-
-        def finish(index: int) -> _Piece:
-            return _finish_piece(done[index], decided, drop_blank, keep_first=index == 0, amount_column=amount_column)
-
-        done = _map(finish, len(done), workers)
     table = pa.concat_tables([piece.table for piece in done])
-    release_memory()
     kept, blank = [], []
     first = header_index + 1
     for piece in done:
@@ -655,11 +646,10 @@ def _read_pieces(
             kept.append(numbers)
         first += piece.rows
     filled = [np.concatenate([piece.filled[i] for piece in done]) for i in range(width)]  # type: ignore[index]
-    plain = None
-    if amount_column is not None:
-        plain = PlainAmounts(*(np.concatenate(parts) for parts in zip(*((p.plain.simple, p.plain.pence, p.plain.present) for p in done))))  # type: ignore[union-attr]
-    blank_rows = np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64)
-    return _Rows(table, np.concatenate(kept), filled, blank_rows, plain)
+    rows = _Rows(table, np.concatenate(kept), filled, np.concatenate(blank) if blank else np.zeros(0, dtype=np.int64))
+    del done, parsed, kept, blank
+    release_memory()
+    return rows
 
 
 def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: bool, final: bool) -> _Piece | None:
@@ -678,7 +668,6 @@ def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: 
                 quoted_strings_can_be_null=False,
                 null_values=[],
             ),
-            memory_pool=_PARSE_POOL,
         )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
@@ -694,27 +683,34 @@ def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: 
     return _Piece(table, undefined)
 
 
-def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool, amount_column: int | None = None) -> _Piece:
+def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool) -> _Piece:
     """A parsed piece decoded to UTF-8, its cells' fill worked out, its blank rows dropped,
-    and the plain amounts of `amount_column` read."""
-    columns = [_one_chunk(column) for column in piece.table.columns]
+    and what is kept of it copied out of the parser's memory (see _KEEP_POOL)."""
+    count, names = piece.table.num_rows, piece.table.column_names
+    parsed = [_one_chunk(column) for column in piece.table.columns]
     if codec == "utf-8":
-        columns = [_checked_utf8(column) for column in columns]
+        columns = [_checked_utf8(column) for column in parsed]
     else:
-        columns = [_decode_single_byte(column, codec) for column in columns]
+        columns = [_decode_single_byte(column, codec) for column in parsed]
+    # The columns still in the parser's memory: checked UTF-8 and plain ASCII are views of it.
+    in_parser = [_same_text(column, source) for column, source in zip(columns, parsed)]
+    del parsed
     filled = [filled_cells(column) for column in columns]
-    count = piece.table.num_rows
     blank = np.flatnonzero(~np.logical_or.reduce(filled)) if filled and drop_blank else np.zeros(0, dtype=np.int64)
     if keep_first and len(blank) and blank[0] == 0:
         blank = blank[1:]  # the header row stays, whatever it holds
-    table = pa.Table.from_arrays(columns, names=piece.table.column_names)
     if len(blank):
         keep = np.ones(count, dtype=bool)
         keep[blank] = False
-        table = pc.filter(table, pa.array(keep), memory_pool=_PARSE_POOL)
+        mask = pa.array(keep)
+        columns = [pc.filter(column, mask, memory_pool=_KEEP_POOL) for column in columns]
         filled = [f[keep] for f in filled]
-    plain = plain_amounts(table.column(amount_column)) if amount_column is not None else None
-    return _Piece(table, piece.undefined, filled, count, blank, plain)
+    else:
+        columns = [
+            pa.concat_arrays([column], memory_pool=_KEEP_POOL) if copy else column
+            for column, copy in zip(columns, in_parser)
+        ]
+    return _Piece(pa.Table.from_arrays(columns, names=names), piece.undefined, filled, count, blank)
 
 
 # Extra bytes each byte takes in UTF-8 once decoded (Windows-1252's undefined bytes never
@@ -748,6 +744,12 @@ def _checked_utf8(column: pa.Array) -> pa.Array:
     except pa.ArrowInvalid:
         raise _NotUtf8() from None
     return text
+
+
+def _same_text(one: pa.Array, other: pa.Array) -> bool:
+    """Whether two arrays hold their text in the same buffer."""
+    mine, theirs = one.buffers()[2], other.buffers()[2]
+    return mine is not None and theirs is not None and mine.address == theirs.address
 
 
 def _decode_single_byte(column: pa.Array, codec: str) -> pa.Array:

@@ -66,15 +66,25 @@ class PlainAmounts:
 def plain_amounts(text: pa.Array | pa.ChunkedArray) -> PlainAmounts:
     """Which rows of an amount column are blank or plain amounts (`-£1,234.56`, `750`), and
     their pence: what parse_amounts reads without its full rules."""
-    return PlainAmounts(*_simple_amounts(_one_string_array(text)))
+    return _plain_of(_string_chunks(text))
 
 
-def _one_string_array(text: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if not pa.types.is_large_string(text.type):
+def _string_chunks(text: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """A text column as its chunks of (large_)string, nulls as blanks: never combined into
+    one array, which would copy the column."""
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         text = text.cast(pa.string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.chunk(0) if text.num_chunks == 1 else text.combine_chunks()
-    return text.fill_null("") if text.null_count else text
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    return [chunk.fill_null("") if chunk.null_count else chunk for chunk in chunks]
+
+
+def _plain_of(chunks: list[pa.Array]) -> PlainAmounts:
+    parts = [_simple_amounts(chunk) for chunk in chunks if len(chunk)]
+    if not parts:
+        return PlainAmounts(np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+    if len(parts) == 1:
+        return PlainAmounts(*parts[0])
+    return PlainAmounts(*(np.concatenate(arrays) for arrays in zip(*parts)))
 
 
 def parse_amounts(
@@ -90,27 +100,29 @@ def parse_amounts(
     vectorised passes over the column's bytes; only the others go through the full rules.
     `plain` is plain_amounts(text), when the caller has it already.
     """
-    text = _one_string_array(text)
+    chunks = _string_chunks(text)
+    text = chunks[0] if len(chunks) == 1 else pa.chunked_array(chunks, type=chunks[0].type if chunks else pa.string())
     if decimal_comma is True or not len(text):
         return _parse_amounts_fully(text, decimal_comma)
     if plain is None:
-        simple, pence, present = _simple_amounts(text)
+        plain = _plain_of(chunks)
+        simple, pence, present = plain.simple, plain.pence, plain.present
     else:
         simple, pence, present = plain.simple, plain.pence, plain.present
+        if not simple.all():  # the caller's arrays stay as they are
+            pence, present = pence.copy(), present.copy()
     rest = np.flatnonzero(~simple)
-    if len(rest) and plain is not None:  # the caller's arrays stay as they are
-        pence, present = pence.copy(), present.copy()
     if len(rest) and decimal_comma is None:
         # Plain amounts never end in `,5` or `,50`, so a decimal comma anywhere in the column
         # shows among the rest; only then is the whole column looked at, as it always was.
-        rest_text = _strip(text.take(rest))
+        rest_text = _strip(text.take(pa.array(rest, type=pa.int64())))
         if pc.any(pc.match_substring_regex(rest_text, _COMMA_DECIMAL)).as_py():
             decimal_comma = uses_decimal_comma(_strip(text))
             if decimal_comma:
                 return _parse_amounts_fully(text, True)
     invalid = np.zeros(len(text), dtype=bool)
     if len(rest):
-        parsed = _parse_amounts_fully(text.take(rest), False)
+        parsed = _parse_amounts_fully(text.take(pa.array(rest, type=pa.int64())), False)
         rest_pence = parsed.pence
         pence[rest] = rest_pence.fill_null(0).to_numpy(zero_copy_only=False)
         present[rest] = rest_pence.is_valid().to_numpy(zero_copy_only=False)
@@ -150,6 +162,8 @@ def _parse_amounts_fully(text: pa.Array, decimal_comma: bool | None) -> ParsedAm
     pence = pc.cast(pc.multiply(rounded, pa.scalar(100, pa.decimal128(3, 0))), pa.int64())
     pence = pc.if_else(negative, pc.negate(pence), pence)
     pence = pc.if_else(good, pence, pa.scalar(None, pa.int64()))
+    if isinstance(pence, pa.ChunkedArray):
+        pence = pence.combine_chunks()
     invalid = pc.and_(pc.invert(shaped), pc.invert(blank))
     return ParsedAmounts(
         pence=pence,
@@ -169,7 +183,7 @@ _COMMA_AT_4 = np.uint64(0x2C << 32)
 _BEFORE_COMMA = np.uint64(0xFFFFFFFF)
 _AFTER_COMMA = np.uint64(0xFFFFFF << 40)
 _ZERO_FIRST = np.uint64(0x30)
-_BLOCK_ROWS = 1 << 16
+_BLOCK_ROWS = 1 << 14
 # Keep the last n bytes of the word (the integer part), for n = 0..8.
 _KEEP_LAST = np.array([0] + [((1 << (8 * n)) - 1) << (8 * (8 - n)) for n in range(1, 9)], dtype=np.uint64)
 
