@@ -305,7 +305,9 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
             else:
                 make = partial(_trimmed_categorical, redaction=field_name == "supplier")
             tasks[field_name] = partial(make, kept_columns_data[mapping.fields[field_name]])
-    results = _run_tasks(tasks, first=("supplier", "description", "expense_type", "expense_area"))
+    # The supplier's redaction is worked out by this thread as soon as its categories are
+    # known, while the reader's threads go on with the other fields.
+    results = _run_tasks(tasks, first=("supplier", "amount", "date", "description"), then={"supplier": _with_redaction})
     tasks.clear()
     release_memory()
 
@@ -374,12 +376,19 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
 _PLAIN_TEXT_FIELDS = frozenset({"transaction_id"})
 
 
-def _run_tasks(tasks: dict[str, Callable[[], object]], first: tuple[str, ...] = ()) -> dict[str, object]:
-    """Each task's result, by name; run on a thread pool, the tasks named in `first` (the
-    longest) started first."""
+def _run_tasks(
+    tasks: dict[str, Callable[[], object]],
+    first: tuple[str, ...] = (),
+    then: dict[str, Callable[[object], object]] | None = None,
+) -> dict[str, object]:
+    """Each task's result, by name; run on the reader's threads, the tasks named in `first`
+    (the longest) started first. `then[name]` is applied to a task's result by this thread,
+    as soon as it is ready, while the other tasks run on."""
+    then = then or {}
     workers = min(_workers(), len(tasks))
     if workers <= 1:
-        return {name: task() for name, task in tasks.items()}
+        results = {name: task() for name, task in tasks.items()}
+        return {name: then[name](result) if name in then else result for name, result in results.items()}
     order = [name for name in first if name in tasks] + [name for name in tasks if name not in first]
 
     def run(name: str) -> object:
@@ -389,7 +398,8 @@ def _run_tasks(tasks: dict[str, Callable[[], object]], first: tuple[str, ...] = 
 
     pool = thread_pool()
     futures = {name: pool.submit(run, name) for name in order}
-    return {name: futures[name].result() for name in tasks}
+    results = {name: follow(futures[name].result()) for name, follow in then.items() if name in futures}
+    return {name: results[name] if name in results else futures[name].result() for name in tasks}
 
 
 def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, index: np.ndarray) -> list:
@@ -578,8 +588,8 @@ def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, n
 
 def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = False) -> object:
     """A text column, trimmed, as a Categorical: each distinct value stored (and later
-    matched) once, however many lines carry it. With `redaction`, also which lines' text
-    says the supplier was redacted (as redacted_suppliers finds it)."""
+    matched) once, however many lines carry it. With `redaction`, also its categories as
+    Arrow text and its codes, for _with_redaction."""
     if column.null_count:
         column = column.fill_null("")
     dictionary, indices = _dictionary_encoded(column)
@@ -604,6 +614,13 @@ def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = F
     )
     if not redaction:
         return categorical
+    return categorical, categories, codes
+
+
+def _with_redaction(result: tuple[pd.Categorical, pa.Array, np.ndarray]) -> tuple[pd.Categorical, np.ndarray]:
+    """A supplier categorical (with its categories as Arrow text and its codes), and which
+    lines' supplier says it was redacted."""
+    categorical, categories, codes = result
     said = unique_suppliers_redacted(categories)
     if not said.any():
         return categorical, np.zeros(len(codes), dtype=bool)
