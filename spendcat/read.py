@@ -653,9 +653,16 @@ def _read_pieces(
 
 
 def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: bool, final: bool) -> _Piece | None:
-    # Bytes first (UTF-8 is checked afterwards, faster than the parser checks it value by
-    # value), with 64-bit offsets: pandas keeps its text that way, so `original` shares it.
+    # Bytes, with 64-bit offsets (pandas keeps its text that way, so `original` shares it).
+    # UTF-8 is checked on the piece as a whole, faster than the parser checks it value by
+    # value: every value is valid exactly when the piece is, as values are the piece's bytes
+    # cut (and unquoted) at ASCII characters.
     kind = pa.large_binary()
+    if not single_byte:
+        try:
+            pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(raw)], dtype=np.int64)), raw).validate(full=True)
+        except pa.ArrowInvalid:
+            raise _NotUtf8() from None
     try:
         table = pacsv.read_csv(
             pa.BufferReader(raw),
@@ -689,7 +696,7 @@ def _finish_piece(piece: _Piece, codec: str, drop_blank: bool, keep_first: bool)
     count, names = piece.table.num_rows, piece.table.column_names
     parsed = [_one_chunk(column) for column in piece.table.columns]
     if codec == "utf-8":
-        columns = [_checked_utf8(column) for column in parsed]
+        columns = [column.view(pa.large_string()) for column in parsed]  # checked as a piece
     else:
         columns = [_decode_single_byte(column, codec) for column in parsed]
     # The columns still in the parser's memory: checked UTF-8 and plain ASCII are views of it.
@@ -728,22 +735,6 @@ def _one_chunk(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(column, pa.Array):
         return column
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-
-
-def _checked_utf8(column: pa.Array) -> pa.Array:
-    """A large_binary column as large_string, each value checked to be UTF-8 (raises _NotUtf8)."""
-    offsets = text_offsets(column)
-    data_buffer = column.buffers()[2]
-    text = column.view(pa.large_string())
-    if data_buffer is None or offsets[-1] == offsets[0]:
-        return text
-    if np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]].max() < 0x80:
-        return text  # plain ASCII
-    try:
-        text.validate(full=True)
-    except pa.ArrowInvalid:
-        raise _NotUtf8() from None
-    return text
 
 
 def _same_text(one: pa.Array, other: pa.Array) -> bool:
