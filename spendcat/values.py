@@ -402,7 +402,7 @@ def unique_suppliers_redacted(uniques: pa.Array | pd.Index | np.ndarray) -> np.n
     """For each distinct supplier text, whether it says the supplier was redacted."""
     if isinstance(uniques, pa.ChunkedArray):
         uniques = uniques.combine_chunks()
-    if isinstance(uniques, pa.Array) and pa.types.is_string(uniques.type):
+    if isinstance(uniques, pa.Array) and (pa.types.is_string(uniques.type) or pa.types.is_large_string(uniques.type)):
         texts = uniques
         values = None
     else:
