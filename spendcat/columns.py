@@ -242,6 +242,23 @@ def _normalised(header: str) -> str | None:
     return norm
 
 
+# Each field's synonyms without their spaces (`TransactionNumber`), the first of any that
+# collide kept, as a search in order would find it.
+_SQUASHED_SYNONYMS: dict[str, dict[str, int]] = {}
+for _field, _synonyms in SYNONYMS.items():
+    _SQUASHED_SYNONYMS[_field] = {}
+    for _synonym, _score in _synonyms.items():
+        _SQUASHED_SYNONYMS[_field].setdefault(_synonym.replace(" ", ""), _score)
+_ALL_LONG_SYNONYMS = sorted({s for synonyms in _LONG_SYNONYMS.values() for s in synonyms})
+
+
+@lru_cache(maxsize=65536)
+def _near_some_synonym(norm: str) -> bool:
+    """Whether any field's synonym is close enough to `norm` to count (one search for all
+    fields, rather than one per field for every cell of every row scanned for a header)."""
+    return process.extractOne(norm, _ALL_LONG_SYNONYMS, scorer=fuzz.ratio, score_cutoff=90) is not None
+
+
 @lru_cache(maxsize=65536)
 def score_header(field_name: str, header: str) -> int:
     """How well one header fits one canonical field, 0 to 100."""
@@ -251,12 +268,11 @@ def score_header(field_name: str, header: str) -> int:
     synonyms = SYNONYMS[field_name]
     if norm in synonyms:
         return synonyms[norm]
-    squashed = norm.replace(" ", "")
-    for synonym, score in synonyms.items():
-        if synonym.replace(" ", "") == squashed:
-            return score
+    squashed = _SQUASHED_SYNONYMS[field_name].get(norm.replace(" ", ""))
+    if squashed is not None:
+        return squashed
     best = 0
-    if len(norm) >= 5:
+    if len(norm) >= 5 and _near_some_synonym(norm):
         # Misspelt headers (`Expenditure Catergory`) still name their field.
         close = process.extractOne(norm, _LONG_SYNONYMS[field_name], scorer=fuzz.ratio, score_cutoff=90)
         if close is not None:
