@@ -114,6 +114,8 @@ def _instrument() -> None:
     _wrap(publication, "parse_dates", "parse_dates")
     _wrap(publication, "_trimmed_categorical", "_trimmed_categorical (one per text field)")
     _wrap(publication, "_trimmed_text", "_trimmed_text (transaction_id as text)")
+    _wrap(publication, "_frame_of", "_frame_of (the original columns as a DataFrame)")
+    _wrap(publication, "_with_redaction", "_with_redaction (the supplier's redaction)")
     _wrap(publication, "redacted_suppliers", "redacted_suppliers")
     _wrap(publication, "_problems", "_problems")
     _wrap(publication, "_read_table", "_read_table (everything after the header is found)")
