@@ -540,18 +540,19 @@ def _workers() -> int:
         return max(1, min(8, os.cpu_count() or 1))
 
 
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
 _POOL_LOCK = threading.Lock()
 
 
 def thread_pool() -> ThreadPoolExecutor:
     """The reader's threads (one per CPU, at most 8), made on first use and kept for every
-    read after: they parse the pieces and then the fields of each table."""
+    read after: they parse the pieces and then the fields of each table. A process forked
+    from one that read gets threads of its own (a fork copies the pool, not its threads)."""
     global _POOL
     with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(_workers(), thread_name_prefix="spendcat-read")
-        return _POOL
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(_workers(), thread_name_prefix="spendcat-read"))
+        return _POOL[1]
 
 
 def _map(function: Callable[[int], object], count: int, workers: int) -> list:

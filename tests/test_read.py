@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -467,3 +468,28 @@ def test_filled_cells(text: str, filled: bool) -> None:
     assert read.filled_cells(column).tolist() == [True, filled, True]
     assert read.filled_cells(pa.chunked_array([column.slice(0, 1), column.slice(1)], type=pa.string())).tolist() == [True, filled, True]
     assert read.filled_cells(column.cast(pa.large_string())).tolist() == [True, filled, True]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_forked_after_a_read_reads_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reader keeps its threads; a forked child has the pool but not the threads.
+    monkeypatch.setattr(read, "_PIECE_BYTES", 64)
+    monkeypatch.setattr(read, "_workers", lambda: 2)
+    data = _quoted_newline_csv(100).replace(b'"line one', b'"one')
+    expected = csv_grid("f.csv", data).body(1)[0].num_rows
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        ok = csv_grid("f.csv", data).body(1)[0].num_rows == expected
+        os._exit(0 if ok else 1)
+    import time as clock  # `time` here is datetime's
+
+    deadline = clock.monotonic() + 30
+    while clock.monotonic() < deadline:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        clock.sleep(0.05)
+    os.kill(child, 9)
+    os.waitpid(child, 0)
+    pytest.fail("the forked child never finished its read")
