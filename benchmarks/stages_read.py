@@ -105,7 +105,6 @@ def _instrument() -> None:
     _wrap(publication, "find_header_row", "find_header_row")
     _wrap(publication, "map_columns", "map_columns")
     _wrap(publication, "filled_cells", "filled_cells (which cells hold more than spaces)")
-    _wrap(publication, "plain_amounts", "plain_amounts (amounts read from their bytes)")
     _wrap(publication, "_classify_rows", "_classify_rows (blank/total/summary rows)")
     _wrap(publication, "_take", "_take (kept rows; combine_chunks)")
     _wrap(publication, "_kept_rows", "_kept_rows (kept rows: slice or filter)")

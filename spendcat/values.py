@@ -51,24 +51,6 @@ def uses_decimal_comma(text: pa.Array) -> bool:
     return comma_decimal > 0 and dot_decimal == 0
 
 
-@dataclass(frozen=True)
-class PlainAmounts:
-    """An amount column's rows as read from their bytes alone (see parse_amounts)."""
-
-    simple: np.ndarray  # bool: blank, or a plain amount
-    pence: np.ndarray  # int64: the plain amounts' pence (0 elsewhere)
-    present: np.ndarray  # bool: not blank
-
-    def take(self, index: np.ndarray) -> PlainAmounts:
-        return PlainAmounts(self.simple[index], self.pence[index], self.present[index])
-
-
-def plain_amounts(text: pa.Array | pa.ChunkedArray) -> PlainAmounts:
-    """Which rows of an amount column are blank or plain amounts (`-£1,234.56`, `750`), and
-    their pence: what parse_amounts reads without its full rules."""
-    return _plain_of(_string_chunks(text))
-
-
 def _string_chunks(text: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     """A text column as its chunks of (large_)string, nulls as blanks: never combined into
     one array, which would copy the column."""
@@ -78,18 +60,18 @@ def _string_chunks(text: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return [chunk.fill_null("") if chunk.null_count else chunk for chunk in chunks]
 
 
-def _plain_of(chunks: list[pa.Array]) -> PlainAmounts:
+def _simple_amounts_of(chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_simple_amounts of a column's chunks, one after another."""
     parts = [_simple_amounts(chunk) for chunk in chunks if len(chunk)]
     if not parts:
-        return PlainAmounts(np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     if len(parts) == 1:
-        return PlainAmounts(*parts[0])
-    return PlainAmounts(*(np.concatenate(arrays) for arrays in zip(*parts)))
+        return parts[0]
+    simple, pence, present = (np.concatenate(arrays) for arrays in zip(*parts))
+    return simple, pence, present
 
 
-def parse_amounts(
-    text: pa.Array | pa.ChunkedArray, decimal_comma: bool | None = None, plain: PlainAmounts | None = None
-) -> ParsedAmounts:
+def parse_amounts(text: pa.Array | pa.ChunkedArray, decimal_comma: bool | None = None) -> ParsedAmounts:
     """Exact pence from published amount text.
 
     Accepts `1,234.56`, `£4,800.00`, `-£790.94`, `(1,234.56)`, ` 2,010.00 `, `750`,
@@ -98,19 +80,13 @@ def parse_amounts(
 
     Most published amounts are plain (`-£1,234.56`, `750`, blank): those are read in a few
     vectorised passes over the column's bytes; only the others go through the full rules.
-    `plain` is plain_amounts(text), when the caller has it already.
+    A chunked column is read chunk by chunk (combining the chunks would copy it).
     """
     chunks = _string_chunks(text)
     text = chunks[0] if len(chunks) == 1 else pa.chunked_array(chunks, type=chunks[0].type if chunks else pa.string())
     if decimal_comma is True or not len(text):
         return _parse_amounts_fully(text, decimal_comma)
-    if plain is None:
-        plain = _plain_of(chunks)
-        simple, pence, present = plain.simple, plain.pence, plain.present
-    else:
-        simple, pence, present = plain.simple, plain.pence, plain.present
-        if not simple.all():  # the caller's arrays stay as they are
-            pence, present = pence.copy(), present.copy()
+    simple, pence, present = _simple_amounts_of(chunks)
     rest = np.flatnonzero(~simple)
     if len(rest) and decimal_comma is None:
         # Plain amounts never end in `,5` or `,50`, so a decimal comma anywhere in the column

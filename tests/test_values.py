@@ -17,7 +17,6 @@ from spendcat.values import (
     _parse_amounts_fully,
     parse_amounts,
     parse_dates,
-    plain_amounts,
     redacted_suppliers,
     unique_suppliers_redacted,
     uses_decimal_comma,
@@ -444,9 +443,6 @@ def test_large_and_chunked_text_reads_the_same() -> None:
         parsed = parse_amounts(make(texts))
         assert parsed.pence.to_pylist() == expected.pence.to_pylist()
         assert parsed.invalid.tolist() == expected.invalid.tolist()
-        plain = plain_amounts(make(texts))
-        assert parse_amounts(make(texts), plain=plain).pence.to_pylist() == expected.pence.to_pylist()
-        assert plain.simple.tolist() == [True, False, True, False, True, False]
         read_dates = parse_dates(make(dates))
         assert read_dates.dates.to_pylist() == expected_dates.dates.to_pylist()
         assert read_dates.invalid.tolist() == expected_dates.invalid.tolist() == [False, False, False, False, True, False]
