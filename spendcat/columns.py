@@ -190,6 +190,10 @@ def normalise_header(header: str) -> str:
 
 def _keyword_score(field_name: str, norm: str) -> int:
     words = set(norm.split())
+    if field_name == "description" and "desc" in words:
+        # Card and ledger exports abbreviate (`TRANS CAC DESC 1`); a tax or code
+        # description is not the purpose.
+        return 0 if words & {"tax", "vat", "currency", "cur", "card"} else 60
     if field_name == "amount":
         if words & {"vat", "tax"}:
             return 0

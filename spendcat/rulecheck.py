@@ -146,8 +146,11 @@ def lint(rule_set: RuleSet, publications: list[Publication] | None = None) -> li
                 message = "never fires on these files" + (" (its examples say why it exists)" if loaded.rule.examples else "")
                 findings.append(LintFinding(severity, loaded.rule.id, loaded.file, loaded.line, message))
             elif won == 0 and not loaded.rule.exclude:
+                # A fallback (a supplier pattern for lines that say nothing else) is always
+                # overridden on files that do say more; its examples show where it decides.
+                severity = "info" if loaded.rule.examples else "warning"
                 findings.append(
-                    LintFinding("warning", loaded.rule.id, loaded.file, loaded.line, f"fires on {fired:,} lines but never decides one (always overridden)")
+                    LintFinding(severity, loaded.rule.id, loaded.file, loaded.line, f"fires on {fired:,} lines but never decides one (always overridden)")
                 )
     return findings
 
