@@ -5,7 +5,6 @@ This is what `spendcat categorise` does, importable: `categorise_files(paths, ru
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,12 @@ from spendcat.categorise import (
     supplier_consensus,
 )
 from spendcat.errors import NoSpendTable
+from spendcat.output import sha256_file
 from spendcat.publication import Publication, ReadOptions, read_publications
 from spendcat.report import REPORT_COLUMNS, build_report
 from spendcat.rules import RuleSet
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
-CANONICAL_OUT = ("amount_pence", "payment_date", "redacted")
 
 
 @dataclass
@@ -63,15 +62,13 @@ def output_frame(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
             columns[_unclashing(name, taken)] = lines[name].to_numpy() if name == "source_row" else lines[name].array
     front = pd.DataFrame(columns)
     back: dict[str, Any] = {
-        _unclashing("amount_pence", taken): lines["amount_pence"].to_numpy(),
+        _unclashing("amount_pence", taken): lines["amount_pence"].array,
         _unclashing("payment_date", taken): lines["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
         _unclashing("redacted", taken): lines["redacted"].to_numpy(),
     }
     for name in ADDED_COLUMNS:
         back[_unclashing(name, taken)] = added[name].array
-    result = pd.concat([front, original, pd.DataFrame(back)], axis=1)
-    result[_unclashing("amount_pence", taken)] = pd.array(lines["amount_pence"].to_numpy(), dtype="Int64")
-    return result
+    return pd.concat([front, original, pd.DataFrame(back)], axis=1)
 
 
 def _report_part(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
@@ -88,14 +85,6 @@ def _report_part(publication: Publication, added: pd.DataFrame) -> pd.DataFrame:
     for name in ("status", "category", "category_label", "decided_by", "other_categories"):
         part[name] = added[name].array
     return part[list(REPORT_COLUMNS)]
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def categorise_files(
@@ -162,10 +151,10 @@ def manifest(result: RunResult, rule_set: RuleSet, options: dict[str, Any]) -> d
     """What a published categorisation was made from, so it can be re-derived."""
     return {
         "spendcat_version": __version__,
-        "inputs": [{"file": str(p), "sha256": sha256(p)} for p in result.inputs],
-        "rule_files": [{"file": str(p), "sha256": sha256(p)} for p in rule_set.files],
-        "supplier_files": [{"file": str(p), "sha256": sha256(p)} for p in rule_set.supplier_paths],
-        "taxonomy": rule_set.taxonomy.source if hasattr(rule_set.taxonomy, "source") else None,
+        "inputs": [{"file": str(p), "sha256": sha256_file(p)} for p in result.inputs],
+        "rule_files": [{"file": str(p), "sha256": sha256_file(p)} for p in rule_set.files],
+        "supplier_files": [{"file": str(p), "sha256": sha256_file(p)} for p in rule_set.supplier_paths],
+        "taxonomy": {"id": rule_set.taxonomy.id, "file": str(rule_set.taxonomy.source), "sha256": sha256_file(rule_set.taxonomy.source)},
         "matching": rule_set.matching.model_dump(),
         "options": options,
         "publications": result.publications,
