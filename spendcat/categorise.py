@@ -416,18 +416,27 @@ def _other_categories(
         return pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=object))
     names = np.array([*ids, "(exclude)"], dtype=object)
     name_index = np.where(categories == _EXCLUDE_CODE, len(ids), categories)
-    rank = np.argsort(np.argsort(names, kind="stable"), kind="stable")  # alphabetical order of names
-    order = np.lexsort((rank[name_index], rows))
+    order = np.lexsort((name_index, rows))
     rows, name_index = rows[order], name_index[order]
     fresh = np.ones(len(rows), dtype=bool)
     fresh[1:] = (rows[1:] != rows[:-1]) | (name_index[1:] != name_index[:-1])
     rows, name_index = rows[fresh], name_index[fresh]
-    table = pa.table({"row": rows, "name": pa.array(names[name_index].tolist(), type=pa.string())})
-    grouped = table.group_by("row", use_threads=False).aggregate([("name", "list")])
-    joined = pc.binary_join(grouped.column("name_list"), "; ").combine_chunks()
-    encoded = pc.dictionary_encode(joined)
-    codes[grouped.column("row").to_numpy()] = encoded.indices.to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+    # Each line's set of candidates as a bitset (one uint64 word per 64 names), so the
+    # distinct sets are found with numpy and only they are turned into text.
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    words = (len(names) + 63) // 64
+    bits = np.left_shift(np.uint64(1), (name_index % 64).astype(np.uint64))
+    word_of = name_index // 64
+    sets = np.stack(
+        [np.bitwise_or.reduceat(np.where(word_of == w, bits, np.uint64(0)), starts) for w in range(words)], axis=1
+    )
+    unique_sets, inverse = np.unique(sets, axis=0, return_inverse=True)
+    alphabetical = sorted(range(len(names)), key=lambda i: names[i])
+    texts = [
+        "; ".join(names[i] for i in alphabetical if int(unique_set[i // 64]) >> (i % 64) & 1) for unique_set in unique_sets
+    ]
+    codes[rows[starts]] = inverse.reshape(-1)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
 
 
 CONSENSUS_MIN_LINES = 3
