@@ -23,7 +23,20 @@ import pyarrow.compute as pc
 
 from spendcat.columns import TEXT_FIELDS, ColumnMapping, find_header_row, map_columns
 from spendcat.errors import BadOption, NoSpendTable, SpendcatError
-from spendcat.read import Grid, Source, _workers, body_of, filled_cells, grids_of, open_sources, release_memory, text_offsets, thread_pool
+from spendcat.read import (
+    _KEEP_POOL,
+    Grid,
+    Source,
+    _workers,
+    body_of,
+    filled_cells,
+    grids_of,
+    map_threads,
+    open_sources,
+    release_memory,
+    text_offsets,
+    thread_pool,
+)
 from spendcat.values import parse_amounts, parse_dates, redaction_flagged, unique_suppliers_redacted
 
 # Reasons a row is not a spend line, as `inspect` reports them.
@@ -404,20 +417,44 @@ def _run_tasks(
 
 def _kept_rows(columns: list[pa.ChunkedArray | pa.Array], keep: np.ndarray, index: np.ndarray) -> list:
     """The kept rows of each column: the columns themselves, or a slice of them (no copy)
-    when the kept rows are one unbroken run, else a filtered copy made one column at a time,
-    each source column let go as soon as its copy is made."""
+    when the kept rows are one unbroken run, else their chunks as they are where every row
+    of a chunk is kept and a filtered copy of the others, chunk by chunk on the reader's
+    threads, each source chunk let go as its copy is made."""
     if len(index) == len(keep):
         return list(columns)
     if not len(index):
         return [column.slice(0, 0) for column in columns]
     if _one_run(index):
         return [column.slice(int(index[0]), len(index)) for column in columns]
-    mask = pa.array(keep)
-    kept = []
-    for position in range(len(columns)):
-        kept.append(columns[position].filter(mask))
-        columns[position] = None  # type: ignore[call-overload]
-    return kept
+    chunked = [column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column]) for column in columns]
+    layout = [len(chunk) for chunk in chunked[0].chunks]
+    if any([len(chunk) for chunk in column.chunks] != layout for column in chunked[1:]):
+        chunked = [pa.chunked_array([column.combine_chunks()]) for column in chunked]  # one layout for all
+        layout = [len(chunked[0])]
+    columns.clear()
+    types = [column.type for column in chunked]
+    starts = np.cumsum([0, *layout])
+    parts: list[list[pa.Array | None]] = [list(column.chunks) for column in chunked]
+    del chunked
+
+    def filter_chunk(number: int) -> list[pa.Array | None]:
+        wanted = keep[starts[number] : starts[number + 1]]
+        if wanted.all():
+            return [part[number] for part in parts]
+        if not wanted.any():
+            return [None] * len(parts)
+        mask = pa.array(wanted)
+        # Copied where the reader keeps its table (see read._KEEP_POOL).
+        taken = [pc.filter(part[number], mask, memory_pool=_KEEP_POOL) for part in parts]
+        for part in parts:
+            part[number] = None
+        return taken
+
+    filtered = map_threads(filter_chunk, len(layout))
+    return [
+        pa.chunked_array([chunk[position] for chunk in filtered if chunk[position] is not None], type=types[position])
+        for position in range(len(types))
+    ]
 
 
 def _frame_of(columns: list[pa.ChunkedArray | pa.Array], headers: list[str]) -> pd.DataFrame:

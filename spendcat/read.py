@@ -555,9 +555,9 @@ def thread_pool() -> ThreadPoolExecutor:
         return _POOL[1]
 
 
-def _map(function: Callable[[int], object], count: int, workers: int) -> list:
+def map_threads(function: Callable[[int], object], count: int) -> list:
     """[function(0), ..., function(count - 1)], on the reader's threads."""
-    if workers <= 1 or count <= 1:
+    if min(_workers(), count) <= 1:
         return [function(index) for index in range(count)]
     return list(thread_pool().map(function, range(count)))
 
@@ -620,8 +620,7 @@ def _read_pieces(
             return piece
         return _finish_piece(piece, reading, drop_blank, keep_first=index == 0)
 
-    workers = min(_workers(), len(pieces))
-    parsed = _map(parse, len(pieces), workers)
+    parsed = map_threads(parse, len(pieces))
     if any(piece is None for piece in parsed):
         return None
     if any(piece.undefined for piece in parsed):  # type: ignore[union-attr]
@@ -629,7 +628,7 @@ def _read_pieces(
             return None
         del parsed
         reading = "latin-1"
-        parsed = _map(parse, len(pieces), workers)
+        parsed = map_threads(parse, len(pieces))
         if any(piece is None for piece in parsed):
             return None
     done: list[_Piece] = parsed  # type: ignore[assignment]
