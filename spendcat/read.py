@@ -669,15 +669,10 @@ def _parse_piece(raw: pa.Buffer, delimiter: str, names: list[str], single_byte: 
             # One block: Arrow's parser then follows quotes through the whole piece.
             read_options=pacsv.ReadOptions(column_names=names, block_size=len(raw) + 1, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: kind for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
+            convert_options=_text_columns(names, kind),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+        if _is_utf8_error(exc):
             raise _NotUtf8() from None
         return None  # a ragged row (or a piece cut inside a quoted cell)
     if not final and table.num_rows:
@@ -805,6 +800,17 @@ class _NotUtf8(Exception):
     pass
 
 
+def _text_columns(names: list[str], kind: pa.DataType) -> pacsv.ConvertOptions:
+    """Every column as text, exactly as written: no value is read as null or converted."""
+    return pacsv.ConvertOptions(
+        column_types={n: kind for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]
+    )
+
+
+def _is_utf8_error(exc: Exception) -> bool:
+    return "utf8" in str(exc).lower()
+
+
 def _read_arrow(data: bytes, offset: int, delimiter: str, width: int) -> pa.Table | None:
     """Columnar read from the header down; None when rows are ragged (the slow path takes them)."""
     ragged = False
@@ -832,15 +838,10 @@ def _read_arrow(data: bytes, offset: int, delimiter: str, width: int) -> pa.Tabl
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid_row,
             ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
+            convert_options=_text_columns(names, pa.string()),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+        if _is_utf8_error(exc):
             raise _NotUtf8() from None
         if any(isinstance(getattr(u, "exc_value", None), UnicodeDecodeError) for u in unraisable):
             raise _NotUtf8() from None

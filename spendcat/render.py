@@ -79,7 +79,7 @@ def inspect_panel(summary: dict[str, Any]) -> RenderableType:
         for item in summary["problems"][:_MAX_LISTED_ROWS]:
             problems.add_row(str(item["row"]), item["column"], repr(item["text"]))
         parts.append(problems)
-    return Panel(Group(*parts), title=f"[bold]{summary['file']}", title_align="left", width=min(100, 80))
+    return Panel(Group(*parts), title=f"[bold]{summary['file']}", title_align="left", width=80)
 
 
 def _money(pence: int) -> str:

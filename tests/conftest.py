@@ -22,17 +22,21 @@ def sample_truth() -> list[dict[str, object]]:
     return json.loads((SAMPLE_DATA / "truth.json").read_text(encoding="utf-8"))
 
 
-def load_make_samples() -> ModuleType:
-    """`sample_data/make_samples.py` as a module (it is a script, not part of the package)."""
-    name = "spendcat_make_samples"
+def load_script(path: Path, name: str) -> ModuleType:
+    """A generator script (not part of the package) as a module, loaded once."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SAMPLE_DATA / "make_samples.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_make_samples() -> ModuleType:
+    """`sample_data/make_samples.py` as a module."""
+    return load_script(SAMPLE_DATA / "make_samples.py", "spendcat_make_samples")
 
 
 def read_one(path: str | Path, **options: object) -> Publication:

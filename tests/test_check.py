@@ -4,17 +4,16 @@ reviewed findings on real publications."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
+from conftest import load_script
 from typer.testing import CliRunner
 
 from spendcat.check import (
@@ -51,15 +50,7 @@ runner = CliRunner()
 
 
 def _load_generator():
-    name = "spendcat_check_samples"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SAMPLES / "make_check_samples.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SAMPLES / "make_check_samples.py", "spendcat_check_samples")
 
 
 GENERATOR = _load_generator()
