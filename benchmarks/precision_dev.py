@@ -33,7 +33,7 @@ for l in labels:
     g_ok = lab.split('.')[0] == guess.split('.')[0]
     c_ok = guess == lab or guess.startswith(lab + '.')
     score[h][0] += 1; score[h][1] += g_ok; score[h][2] += c_ok
-    if show and h == 'dev' and not c_ok:
+    if show and (h == 'dev' or '--all' in sys.argv) and not c_ok:
         cols = {k: v for k, v in out.iloc[i].items() if isinstance(v, str) and k not in ('source_file',)}
         print(f"{'GROUP' if not g_ok else 'CAT  '} label={lab} got={guess} by={d} | {l['file'].split('/')[0]} row {l['source_row']} | " +
               " | ".join(f"{k}={str(v)[:40]}" for k, v in list(cols.items())[:14]))

@@ -265,8 +265,12 @@ class Categoriser:
         size = len(self.category_ids) + 1
         self._level = np.array([c.count(".") + 1 for c in self.category_ids] + [0], dtype=np.int64)
         self._compatible = np.eye(size, dtype=bool)
+        # _under[a, b]: category a lies strictly below b in the tree.
+        self._under = np.zeros((size, size), dtype=bool)
         for i, a in enumerate(self.category_ids):
             for j, b in enumerate(self.category_ids):
+                if a.startswith(b + "."):
+                    self._under[i, j] = True
                 if a.startswith(b + ".") or b.startswith(a + "."):
                     self._compatible[i, j] = True
         rule_count = len(rule_set.rules)
@@ -321,6 +325,33 @@ class Categoriser:
         matches.loc[pairs["code"].to_numpy()[by_number]] = found[by_number].to_numpy()
         return matches
 
+    def _refine(self, rows: np.ndarray, priorities: np.ndarray, categories: np.ndarray, sources: np.ndarray, weak: np.ndarray, winner_category: np.ndarray, winner_source: np.ndarray) -> None:
+        """A line decided only to a group (or a category with sub-categories) takes the more
+        specific category that lower-priority evidence names inside it: `Care Spot` says
+        social care, and a care-home supplier says which kind. Lower evidence outside the
+        winner's branch changes nothing, and evidence at one priority that disagrees with
+        itself refines nothing. Updates winner_category and winner_source in place."""
+        winner = winner_category[rows]
+        exclude = len(self.category_ids)
+        decided = np.where(winner == _EXCLUDE_CODE, exclude, winner)
+        inside = ~weak & (categories != exclude) & (winner >= 0) & self._under[categories, decided]
+        if not inside.any():
+            return
+        r, p, c, s = rows[inside], priorities[inside], categories[inside], sources[inside]
+        # Entries are sorted by line, then priority (high first), then specificity: the first
+        # entry of a line is its best refinement; entries at its priority must agree with it.
+        first = np.ones(len(r), dtype=bool)
+        first[1:] = r[1:] != r[:-1]
+        group = np.cumsum(first) - 1
+        starts = np.flatnonzero(first)
+        same_level = p == p[starts][group]
+        clash = same_level & ~self._compatible[c, c[starts][group]]
+        clashing_lines = np.unique(r[clash])
+        keep = ~np.isin(r[starts], clashing_lines)
+        lines = r[starts][keep]
+        winner_category[lines] = c[starts][keep]
+        winner_source[lines] = s[starts][keep]
+
     def categorise(self, publication: Publication) -> Categorisation:
         evidence, fires, supplier_matches, supplier_codes = self.evidence(publication)
         count = publication.line_count
@@ -352,6 +383,7 @@ class Categoriser:
             disagree = top & ~self._compatible[as_index, as_index[starts][group]]
             contested[rows[disagree]] = True
             winner_weak[rows[top & weak]] = True
+            self._refine(rows, priorities, as_index, sources, weak, winner_category, winner_source)
 
         status = np.zeros(count, dtype=np.int8) + STATUSES.index(UNCATEGORISED)
         status[has_evidence] = STATUSES.index(CATEGORISED)

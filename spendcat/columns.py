@@ -73,7 +73,8 @@ SYNONYMS: dict[str, dict[str, int]] = {
         "organisational unit": 95, "service cost centre": 92, "division": 85,
         "portfolio": 85, "business unit": 90, "service area name": 100,
         "department name": 88, "responsible unit": 88, "service category label": 90,
-        "expense area name": 100, "cost center": 90,
+        "expense area name": 100, "cost center": 90, "head of service": 93,
+        "headserv name": 93, "headserv": 90, "strategic directorate": 88, "stratdir name": 86,
     },
     "description": {
         "description": 100, "purpose": 100, "narrative": 98, "details": 90,
@@ -174,6 +175,10 @@ _NOT_THE_TRANSACTION = frozenset(
 )
 _LONG_SYNONYMS = {f: [s for s in synonyms if len(s) >= 5] for f, synonyms in SYNONYMS.items()}
 _MIN_SCORE = 60
+# A second service, division or cost-centre column joins expense_area at this score; a
+# department or body column names the publisher, not the service.
+_EXTRA_AREA_SCORE = 85
+_NOT_AN_AREA = frozenset({"department", "body", "entity", "organisation", "organization", "authority", "council", "code", "id", "number", "no"})
 _HEADER_SCAN_ROWS = 60
 
 
@@ -291,18 +296,29 @@ class ColumnMapping:
     headers: tuple[str, ...]
     fields: dict[str, int] = field(default_factory=dict)
     overridden: frozenset[str] = frozenset()
+    # Further columns whose text joins the field's own (`expense_area` only): a file with a
+    # service and a division column says most about the purpose with both.
+    extra: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def header_of(self, field_name: str) -> str | None:
         index = self.fields.get(field_name)
         return None if index is None else self.headers[index]
 
+    def sources_of(self, field_name: str) -> tuple[int, ...]:
+        """The columns a field's value comes from: its own, then any joined to it."""
+        index = self.fields.get(field_name)
+        return () if index is None else (index, *self.extra.get(field_name, ()))
+
     @property
     def unmapped(self) -> list[str]:
-        used = set(self.fields.values())
+        used = set(self.fields.values()).union(*self.extra.values())
         return [h for i, h in enumerate(self.headers) if i not in used]
 
     def as_dict(self) -> dict[str, str]:
-        return {f: self.headers[i] for f, i in sorted(self.fields.items(), key=lambda kv: CANONICAL_FIELDS.index(kv[0]))}
+        return {
+            f: " + ".join(self.headers[j] for j in self.sources_of(f))
+            for f in sorted(self.fields, key=CANONICAL_FIELDS.index)
+        }
 
 
 def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> ColumnMapping:
@@ -337,7 +353,16 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
             continue
         fields[field_name] = index
         taken.add(index)
-    return ColumnMapping(headers=tuple(clean), fields=fields, overridden=frozenset(overrides))
+    extra: dict[str, tuple[int, ...]] = {}
+    if "expense_area" in fields and "expense_area" not in overrides:
+        joined = tuple(
+            i for i, h in enumerate(clean)
+            if i not in taken and score_header("expense_area", h) >= _EXTRA_AREA_SCORE
+            and not set(normalise_header(h).split()) & _NOT_AN_AREA
+        )
+        if joined:
+            extra["expense_area"] = joined
+    return ColumnMapping(headers=tuple(clean), fields=fields, overridden=frozenset(overrides), extra=extra)
 
 
 def header_score(cells: list[str]) -> tuple[int, int]:

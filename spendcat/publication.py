@@ -317,7 +317,8 @@ def _read_table(file: str, grid: Grid, header_index: int, options: ReadOptions) 
                 make: Callable[..., object] = _trimmed_text
             else:
                 make = partial(_trimmed_categorical, redaction=field_name == "supplier")
-            tasks[field_name] = partial(make, kept_columns_data[mapping.fields[field_name]])
+            sources = [kept_columns_data[i] for i in mapping.sources_of(field_name)]
+            tasks[field_name] = partial(make, sources[0] if len(sources) == 1 else _joined_text(sources))
     # The supplier's redaction is worked out by this thread as soon as its categories are
     # known, while the reader's threads go on with the other fields.
     results = _run_tasks(tasks, first=("supplier", "amount", "date", "description"), then={"supplier": _with_redaction})
@@ -621,6 +622,15 @@ def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, n
         combined = encoded.combine_chunks()
         return combined.dictionary, combined.indices.to_numpy(zero_copy_only=False)
     return first, np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+
+
+def _joined_text(columns: list[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray | pa.Array:
+    """Several text columns as one, their trimmed non-blank values joined by " / "."""
+    parts = []
+    for column in columns:
+        trimmed = pc.utf8_trim(column, _TRIMMED)
+        parts.append(pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, trimmed.type), trimmed))
+    return pc.binary_join_element_wise(*parts, pa.scalar(" / ", parts[0].type), null_handling="skip")
 
 
 def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = False) -> object:
