@@ -3,15 +3,19 @@
 The sample (tests/labels/labelled_sample.csv) holds references to lines of the real files
 (file, source row, transaction number, amount) and the category a person gave each after
 reading it; never copies of the lines. Runs when SPENDCAT_REAL_DATA is set.
+
+The rules were improved on the errors of that sample, so it flatters them. The holdout
+(tests/labels/holdout_sample.csv) was drawn and labelled blind after that work, and nobody
+has studied its errors: its figures are the honest estimate for lines nobody tuned on.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from spendcat.rules import load_rule_set
@@ -19,6 +23,7 @@ from spendcat.run import categorise_files
 from spendcat.shipped import shipped_rules_dir
 
 LABELS = Path(__file__).parent / "labels" / "labelled_sample.csv"
+HOLDOUT = Path(__file__).parent / "labels" / "holdout_sample.csv"
 GROUP_TARGET = 97.0
 CATEGORY_TARGET = 90.0
 
@@ -33,15 +38,14 @@ def _matches(label: str, predicted: str) -> bool:
     return predicted == label or predicted.startswith(label + ".")
 
 
-def half(label: dict[str, str]) -> str:
-    """`dev` or `test`: rules work may study the errors of the dev half only; the test half
-    is the honest estimate of precision on lines nobody tuned the rules on."""
-    digest = hashlib.sha1(f"{label['file']}:{label['source_row']}".encode()).hexdigest()
-    return "dev" if int(digest, 16) % 2 == 0 else "test"
-
-
 def precision(labels: list[dict[str, str]], predicted: dict[tuple[str, int], tuple[str, str, int | None]]) -> dict[str, float | int]:
-    judged = group_right = category_right = 0
+    """Precision over the lines spendcat decided (categorised or excluded).
+
+    `category` counts an answer that names only a group as wrong at category level.
+    `category_of_claims` judges only the answers that name a category: a group-level answer
+    says no more than its group, as a group-level label does, and is judged at group level
+    alone. Both are reported; the target is held against the stricter `category`."""
+    judged = group_right = category_right = claims = claims_right = 0
     for label in labels:
         if label["category"] == "unknown":
             continue
@@ -60,38 +64,76 @@ def precision(labels: list[dict[str, str]], predicted: dict[tuple[str, int], tup
             category_right += right
             continue
         group_right += _group(label["category"]) == _group(guess)
-        category_right += _matches(label["category"], guess)
+        right = _matches(label["category"], guess)
+        category_right += right
+        if "." in guess:
+            claims += 1
+            claims_right += right
     return {
         "judged": judged,
         "labelled": sum(1 for label in labels if label["category"] != "unknown"),
         "group": round(100.0 * group_right / judged, 2) if judged else 0.0,
         "category": round(100.0 * category_right / judged, 2) if judged else 0.0,
+        "category_of_claims": round(100.0 * claims_right / claims, 2) if claims else 0.0,
+        "group_only_answers": judged - claims,
     }
 
 
-# The targets are not met yet: the test half stays well below them (see the note on issue 5
-# and docs/COVERAGE.md). Strict, so the marker must go the day the targets are met.
+def _read_labels(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _predictions(root: Path, labels: list[dict[str, str]]) -> dict[tuple[str, int], tuple[str, str | None, int | None]]:
+    files = sorted({label["file"] for label in labels})
+    result = categorise_files([root / f for f in files], load_rule_set([shipped_rules_dir()]))
+    out = result.output
+    names = [str(Path(n).resolve().relative_to(root.resolve())) for n in out["source_file"].astype(str)]
+    return {
+        (name, int(row)): (str(status), None if pd.isna(category) else str(category), None if pd.isna(pence) else int(pence))
+        for name, row, status, category, pence in zip(names, out["source_row"], out["status"], out["category"], out["amount_pence"])
+    }
+
+
+def test_precision_measures_group_and_category_answers() -> None:
+    labels = [
+        {"file": "f", "source_row": "1", "amount_pence": "100", "category": "social_care.residential"},
+        {"file": "f", "source_row": "2", "amount_pence": "100", "category": "social_care.residential"},
+        {"file": "f", "source_row": "3", "amount_pence": "100", "category": "construction"},
+        {"file": "f", "source_row": "4", "amount_pence": "100", "category": "ict.software"},
+        {"file": "f", "source_row": "5", "amount_pence": "100", "category": "unknown"},
+    ]
+    predicted = {
+        ("f", 1): ("categorised", "social_care.residential", 100),
+        ("f", 2): ("categorised", "social_care", 100),  # group-only answer
+        ("f", 3): ("categorised", "construction.new_build", 100),  # inside a group label
+        ("f", 4): ("uncategorised", None, 100),  # not judged
+        ("f", 5): ("categorised", "supplies", 100),  # label unknown: left out
+    }
+    figures = precision(labels, predicted)
+    assert figures["judged"] == 3
+    assert figures["group"] == 100.0
+    assert figures["category"] == round(100 * 2 / 3, 2)
+    assert figures["category_of_claims"] == 100.0
+    assert figures["group_only_answers"] == 1
+
+
+# The targets are not met (see the note on issue 5 and docs/COVERAGE.md). Strict, so the
+# marker must go the day they are met on the labelled sample.
 @pytest.mark.xfail(strict=True, reason="precision targets (97% group, 90% category) not yet met on the labelled sample")
 def test_precision_of_shipped_rules_on_labelled_sample() -> None:
     real = os.environ.get("SPENDCAT_REAL_DATA")
     if not real:
         pytest.skip("SPENDCAT_REAL_DATA is not set: no real publications to measure precision on")
-    if not LABELS.exists():
-        pytest.skip("no labelled sample yet")
     root = Path(real)
-    with LABELS.open(encoding="utf-8", newline="") as stream:
-        labels = list(csv.DictReader(stream))
-    files = sorted({label["file"] for label in labels})
-    result = categorise_files([root / f for f in files], load_rule_set([shipped_rules_dir()]))
-    out = result.output
-    names = [str(Path(n).resolve().relative_to(root.resolve())) for n in out["source_file"].astype(str)]
-    predicted = {
-        (name, int(row)): (str(status), None if category is None or category != category else str(category), None if pence is None or pence != pence else int(pence))
-        for name, row, status, category, pence in zip(names, out["source_row"], out["status"], out["category"], out["amount_pence"])
-    }
+    labels = _read_labels(LABELS)
+    holdout = _read_labels(HOLDOUT) if HOLDOUT.exists() else []
+    predicted = _predictions(root, labels + holdout)
     figures = precision(labels, predicted)
-    for name in ("dev", "test"):
-        print(f"\n{name} half: {precision([label for label in labels if half(label) == name], predicted)}")
+    for draw in ("line", "amount"):
+        print(f"\nlabelled sample, {draw} draw: {precision([label for label in labels if label['draw'] == draw], predicted)}")
+    if holdout:
+        print(f"\nholdout (never tuned on): {precision(holdout, predicted)}")
     print(f"\nlabelled sample: {figures}")
     assert figures["group"] >= GROUP_TARGET, figures
     assert figures["category"] >= CATEGORY_TARGET, figures
