@@ -224,3 +224,112 @@ def test_keywords_treat_underscores_and_hyphens_as_word_breaks(tmp_path: Path) -
         {"expense_type": "EMPLOYEES.AGENCY_STAFF"}, {"expense_type": "Agency-Staff"}, {"expense_type": "AgencyStaff"},
     ])
     assert added["status"].tolist() == ["categorised", "categorised", "uncategorised"]
+
+
+# --- Refinement: lower evidence makes a group-level decision more specific ---------------------
+
+REFINE_RULES = """\
+spendcat: 1
+rules:
+  - id: care-spot
+    category: social_care
+    priority: 41
+    when: {expense_type: {equals: Care Spot}}
+  - id: domiciliary
+    category: social_care.home_care
+    priority: 41
+    when: {expense_type: [domiciliary]}
+  - id: specialist-kit
+    category: supplies.specialist
+    priority: 41
+    when: {expense_type: [specialist equipment]}
+  - id: care-home-supplier
+    category: social_care.residential
+    priority: 37
+    when: {supplier: {regex: "(?i)care home"}}
+  - id: home-care-supplier
+    category: social_care.home_care
+    priority: 37
+    when: {supplier: {regex: "(?i)home care"}}
+  - id: care-services-supplier
+    category: social_care
+    priority: 37
+    when: {supplier: {regex: "(?i)care services"}}
+  - id: catering-supplier
+    category: supplies.catering
+    priority: 36
+    when: {supplier: {regex: "(?i)catering"}}
+  - id: defence-supplier
+    category: supplies.specialist.military
+    priority: 30
+    when: {supplier: {regex: "(?i)defence"}}
+  - id: recharge
+    exclude: true
+    priority: 90
+    when: {description: [internal recharge]}
+suppliers:
+  - {name: Sunrise Senior Living Limited, category: social_care.residential}
+"""
+
+
+@pytest.fixture
+def refining(tmp_path: Path) -> Categoriser:
+    path = tmp_path / "refine.yaml"
+    path.write_text(REFINE_RULES, encoding="utf-8")
+    return Categoriser(load_rule_set([path]))
+
+
+def test_lower_evidence_inside_a_group_refines_the_decision(refining: Categoriser) -> None:
+    added = run(refining, [
+        {"expense_type": "Care Spot", "supplier": "Jones & Sons"},  # the group alone
+        {"expense_type": "Care Spot", "supplier": "Oak Lodge Care Home Ltd"},  # rule at 37 inside it
+        {"expense_type": "Care Spot", "supplier": "Sunrise Senior Living Ltd"},  # supplier directory at 40
+        {"expense_type": "Specialist Equipment", "supplier": "Defence Kit Ltd"},  # a category with sub-categories
+    ])
+    assert added["status"].tolist() == ["categorised"] * 4
+    assert added["category"].tolist() == [
+        "social_care", "social_care.residential", "social_care.residential", "supplies.specialist.military",
+    ]
+    assert added["decided_by"].tolist() == ["care-spot", "care-home-supplier", "supplier:exact", "defence-supplier"]
+    assert added["category_label"].tolist()[1] == "Residential care"
+
+
+def test_lower_evidence_outside_the_branch_or_at_the_same_level_changes_nothing(refining: Categoriser) -> None:
+    added = run(refining, [
+        {"expense_type": "Care Spot", "supplier": "Acme Catering Ltd"},  # supplies.catering at 36
+        {"expense_type": "Care Spot", "supplier": "Acme Care Services Ltd"},  # social_care itself: not strictly inside
+    ])
+    assert added["status"].tolist() == ["categorised", "categorised"]
+    assert added["category"].tolist() == ["social_care", "social_care"]
+    assert added["decided_by"].tolist() == ["care-spot", "care-spot"]
+
+
+def test_lower_evidence_that_disagrees_with_itself_refines_nothing(refining: Categoriser) -> None:
+    added = run(refining, [
+        {"expense_type": "Care Spot", "supplier": "Care Home and Home Care Ltd"},  # residential and home_care, both at 37
+        {"expense_type": "Care Spot", "supplier": "Home Care Catering Ltd"},  # home_care at 37 refines; catering at 36 is outside
+    ])
+    assert added["status"].tolist() == ["categorised", "categorised"]
+    assert added["category"].tolist() == ["social_care", "social_care.home_care"]
+    assert added["decided_by"].tolist() == ["care-spot", "home-care-supplier"]
+
+
+def test_a_leaf_decision_is_never_refined(refining: Categoriser) -> None:
+    added = run(refining, [
+        {"expense_type": "Domiciliary", "supplier": "Oak Lodge Care Home Ltd"},  # residential at 37
+        {"expense_type": "Domiciliary", "supplier": "Acme Care Services Ltd"},  # the group at 37
+        {"expense_type": "Domiciliary", "supplier": "Sunrise Senior Living Ltd"},  # supplier directory at 40
+    ])
+    assert added["status"].tolist() == ["categorised"] * 3
+    assert added["category"].tolist() == ["social_care.home_care"] * 3
+    assert added["decided_by"].tolist() == ["domiciliary"] * 3
+
+
+def test_an_exclusion_is_never_refined(refining: Categoriser) -> None:
+    added = run(refining, [
+        {"expense_type": "Care Spot", "supplier": "Oak Lodge Care Home Ltd", "description": "Internal recharge"},
+        {"expense_type": "Care Spot", "supplier": "Sunrise Senior Living Ltd", "description": "Internal recharge"},
+    ])
+    assert added["status"].tolist() == ["excluded", "excluded"]
+    assert added["category"].tolist() == [None, None]
+    assert added["decided_by"].tolist() == ["recharge", "recharge"]

@@ -280,3 +280,50 @@ def test_other_references_and_trans_prefixed_columns_are_not_the_transaction(hea
 def test_a_service_or_directorate_column_is_the_expense_area() -> None:
     assert map_columns(["Supplier", "Amount", "Service Provided By"]).as_dict()["expense_area"] == "Service Provided By"
     assert map_columns(["Supplier", "Amount", "Directorate Name"]).as_dict()["expense_area"] == "Directorate Name"
+
+
+# --- A second service column joins the expense area ----------------------------------------------
+
+
+def test_a_service_division_column_joins_the_expense_area() -> None:
+    mapping = map_columns(["ServiceLabel", "ServiceDivisionLabel", "SupplierName", "NetAmount"])
+    assert mapping.fields["expense_area"] == 0
+    assert mapping.extra == {"expense_area": (1,)}
+    assert mapping.sources_of("expense_area") == (0, 1)
+    assert mapping.sources_of("supplier") == (2,)
+    assert mapping.sources_of("date") == ()
+    assert mapping.header_of("expense_area") == "ServiceLabel"
+    assert mapping.as_dict() == {
+        "supplier": "SupplierName",
+        "expense_area": "ServiceLabel + ServiceDivisionLabel",
+        "amount": "NetAmount",
+    }
+    assert mapping.unmapped == []
+
+
+def test_head_of_service_is_the_area_and_the_strategic_directorate_joins_it() -> None:
+    for headers in (["Headserv Name", "Stratdir Name", "Supplier", "Amount"], ["Stratdir Name", "Headserv Name", "Supplier", "Amount"]):
+        mapping = map_columns(headers)
+        assert mapping.header_of("expense_area") == "Headserv Name"
+        assert [mapping.headers[i] for i in mapping.sources_of("expense_area")] == ["Headserv Name", "Stratdir Name"]
+        assert mapping.as_dict()["expense_area"] == "Headserv Name + Stratdir Name"
+        assert mapping.unmapped == []
+
+
+@pytest.mark.parametrize("other", ["Department", "Department Name", "Cost Centre Code"])
+def test_a_department_or_code_column_does_not_join_the_expense_area(other: str) -> None:
+    mapping = map_columns([other, "Expense Area", "Supplier", "Amount"])
+    assert mapping.as_dict()["expense_area"] == "Expense Area"
+    assert mapping.extra == {}
+    assert mapping.sources_of("expense_area") == (1,)
+    assert mapping.unmapped == [other]
+
+
+def test_an_expense_area_override_joins_nothing() -> None:
+    headers = ["ServiceLabel", "ServiceDivisionLabel", "SupplierName", "NetAmount"]
+    mapping = map_columns(headers, {"expense_area": "ServiceLabel"})
+    assert mapping.extra == {}
+    assert mapping.as_dict()["expense_area"] == "ServiceLabel"
+    assert mapping.unmapped == ["ServiceDivisionLabel"]
+    # Overriding another field leaves the join as guessed.
+    assert map_columns(headers, {"supplier": "SupplierName"}).as_dict()["expense_area"] == "ServiceLabel + ServiceDivisionLabel"

@@ -438,6 +438,50 @@ def test_decimal_comma_override(write_file: Callable[..., Path]) -> None:
     assert read_one(path, decimal_comma=True).lines["amount_pence"].tolist() == [123400, 250]
 
 
+def test_a_second_service_column_joins_the_expense_area(write_file: Callable[..., Path]) -> None:
+    path = write_file(
+        "ServiceLabel,ServiceDivisionLabel,SupplierName,NetAmount\n"
+        "City Development, Highways ,Acme Ltd,10.00\n"
+        "Adult Social Care,,Care Co,20.00\n"
+        "  ,Libraries,Books Ltd,5.00\n"
+        "City Development,Highways,Acme Ltd,1.00\n"
+    )
+    publication = read_one(path)
+    assert publication.columns["expense_area"] == "ServiceLabel + ServiceDivisionLabel"
+    assert publication.lines["expense_area"].tolist() == [
+        "City Development / Highways", "Adult Social Care", "Libraries", "City Development / Highways",
+    ]
+    # The original columns are all kept, as published.
+    assert publication.original.to_dict("list") == {
+        "ServiceLabel": ["City Development", "Adult Social Care", "  ", "City Development"],
+        "ServiceDivisionLabel": [" Highways ", "", "Libraries", "Highways"],
+        "SupplierName": ["Acme Ltd", "Care Co", "Books Ltd", "Acme Ltd"],
+        "NetAmount": ["10.00", "20.00", "5.00", "1.00"],
+    }
+    told = read_one(path, columns={"expense_area": "ServiceLabel"})
+    assert told.columns["expense_area"] == "ServiceLabel"
+    assert told.lines["expense_area"].tolist()[:2] == ["City Development", "Adult Social Care"]
+    assert pd.isna(told.lines["expense_area"].iloc[2])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pyarrow's binary_join_element_wise(null_handling='skip') drops rows whose inputs are all null, "
+    "so _joined_text returns fewer values than lines",
+)
+def test_a_line_with_both_service_columns_blank_has_no_expense_area(write_file: Callable[..., Path]) -> None:
+    path = write_file(
+        "ServiceLabel,ServiceDivisionLabel,SupplierName,NetAmount\n"
+        "City Development,Highways,Acme Ltd,10.00\n"
+        " ,,Blank Ltd,1.00\n"
+        "Adult Social Care,Older People,Care Co,20.00\n"
+    )
+    area = read_one(path).lines["expense_area"]
+    assert area.tolist()[0] == "City Development / Highways"
+    assert pd.isna(area.iloc[1])
+    assert area.tolist()[2] == "Adult Social Care / Older People"
+
+
 # --- Errors name the file --------------------------------------------------------------------------
 
 
