@@ -625,12 +625,22 @@ def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, n
 
 
 def _joined_text(columns: list[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray | pa.Array:
-    """Several text columns as one, their trimmed non-blank values joined by " / "."""
-    parts = []
+    """Several text columns as one, their trimmed non-blank values joined by " / " (blank
+    where all are blank). Built pairwise: Arrow's own null-skipping join drops the rows
+    where every value is null instead of leaving them empty."""
+    joined = None
     for column in columns:
-        trimmed = pc.utf8_trim(column, _TRIMMED)
-        parts.append(pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, trimmed.type), trimmed))
-    return pc.binary_join_element_wise(*parts, pa.scalar(" / ", parts[0].type), null_handling="skip")
+        part = pc.utf8_trim(column.fill_null("") if column.null_count else column, _TRIMMED)
+        if joined is None:
+            joined = part
+            continue
+        both = pc.binary_join_element_wise(joined, part, pa.scalar(" / ", part.type))
+        joined = pc.if_else(
+            pc.equal(pc.binary_length(joined), 0),
+            part,
+            pc.if_else(pc.equal(pc.binary_length(part), 0), joined, both),
+        )
+    return joined
 
 
 def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = False) -> object:

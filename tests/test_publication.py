@@ -464,11 +464,6 @@ def test_a_second_service_column_joins_the_expense_area(write_file: Callable[...
     assert pd.isna(told.lines["expense_area"].iloc[2])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyarrow's binary_join_element_wise(null_handling='skip') drops rows whose inputs are all null, "
-    "so _joined_text returns fewer values than lines",
-)
 def test_a_line_with_both_service_columns_blank_has_no_expense_area(write_file: Callable[..., Path]) -> None:
     path = write_file(
         "ServiceLabel,ServiceDivisionLabel,SupplierName,NetAmount\n"
