@@ -57,8 +57,8 @@ def _proc_status() -> dict[str, int]:
 
 
 def _child(kind: str, path: str, skiprows: int, encoding: str) -> None:
-    import pandas as pd  # noqa: F401  (both kinds import the same base libraries)
-    import pyarrow  # noqa: F401
+    import pandas as pd
+    import pyarrow
     import pyarrow.csv  # noqa: F401
 
     if kind in ("spendcat", "baseline-spendcat"):

@@ -14,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 from spendcat.files import expand_inputs
 from spendcat.inspect import pounds
 from spendcat.report import build_report

@@ -90,8 +90,7 @@ def _wrap(module, name: str, label: str) -> None:
 
 
 def _instrument() -> None:
-    import spendcat.publication as publication
-    import spendcat.read as read
+    from spendcat import publication, read
 
     # Stages that ran in earlier versions of the reader are skipped when they are gone.
     _wrap(publication, "open_sources", "open_sources (find the file; bytes stay on disk)")

@@ -21,7 +21,6 @@ the cost follows the number of distinct suppliers and expense types, not of line
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -9,7 +9,6 @@ and an account of everything it did not take as a line (`skipped`) or could not 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -736,4 +735,4 @@ def _problems(
     return [ValueProblem(int(rows[i]), header, field_name, text, sheet) for i, text in zip(bad, texts)]
 
 
-__all__ = ["Publication", "ReadOptions", "ValueProblem", "TableInfo", "read_publications", "SpendcatError"]
+__all__ = ["Publication", "ReadOptions", "SpendcatError", "TableInfo", "ValueProblem", "read_publications"]

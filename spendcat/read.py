@@ -17,12 +17,12 @@ import re
 import sys
 import threading
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import zip_longest
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd

@@ -13,7 +13,7 @@ import pyarrow as pa
 from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, Categoriser, LineView, rule_masks
 from spendcat.columns import TEXT_FIELDS
 from spendcat.errors import BadOption
-from spendcat.publication import Publication, TableInfo
+from spendcat.publication import Publication
 from spendcat.rules import COLUMN_PREFIX, NONE, RuleSet
 from spendcat.suppliers import normalise_names
 from spendcat.values import parse_amounts, parse_dates

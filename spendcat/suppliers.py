@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-
 if TYPE_CHECKING:
     from spendcat.rules import Matching, SupplierEntry
     from spendcat.taxonomy import Taxonomy

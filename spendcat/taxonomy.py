@@ -19,8 +19,8 @@ from typing import Any, Literal, NoReturn
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from spendcat.shipped import shipped_rules_dir
 from spendcat.errors import SpendcatError, UnreadableFile
+from spendcat.shipped import shipped_rules_dir
 
 __all__ = [
     "COFOG_DIVISIONS",

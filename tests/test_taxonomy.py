@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from spendcat.shipped import shipped_rules_dir
 from spendcat.errors import SpendcatError, UnreadableFile
+from spendcat.shipped import shipped_rules_dir
 from spendcat.taxonomy import (
     COFOG_DIVISIONS,
-
     SERCOP_GROUPS,
     Category,
     Taxonomy,
@@ -58,8 +57,8 @@ def shipped() -> Taxonomy:
 def test_shipped_taxonomy_loads_from_the_repository(shipped: Taxonomy) -> None:
     assert (shipped_rules_dir() / "taxonomy.yaml").is_file()
     assert shipped.id == "default"
-    assert load_taxonomy((shipped_rules_dir() / "taxonomy.yaml")).ids == shipped.ids
-    assert load_taxonomy(str((shipped_rules_dir() / "taxonomy.yaml"))).ids == shipped.ids
+    assert load_taxonomy(shipped_rules_dir() / "taxonomy.yaml").ids == shipped.ids
+    assert load_taxonomy(str(shipped_rules_dir() / "taxonomy.yaml")).ids == shipped.ids
 
 
 def test_format_line_comes_first() -> None:

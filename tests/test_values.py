@@ -7,7 +7,6 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
