@@ -20,6 +20,7 @@ the cost follows the number of distinct suppliers and expense types, not of line
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -236,6 +237,54 @@ def rule_mask(view: LineView, rule: Rule) -> np.ndarray:
     return mask
 
 
+def area_phrase_pattern(phrases: list[str]) -> str:
+    """A regex for an expense area one of whose parts *is* one of `phrases`: the whole
+    value, or a part between separators (`Children Looked After - Fostering`, `City
+    Development / Highways`). A phrase merely inside a part (`Energy Research`,
+    `Hospitality + Trading Services` for "hospitality") does not count: an area's name
+    says its service only as a whole."""
+    escaped = [r"[\s_\-]+".join(re.escape(part) for part in phrase.split()) for phrase in phrases if phrase.strip()]
+    # Not commas or `&`: `Leisure, Parks & Communities` names a directorate of several
+    # services, not one of them.
+    before = r"(?:^|\s[-–/:|]\s|[/:;(|])\s*"
+    after = r"\s*(?:$|\s[-–/:|]\s|[/:;)|])"
+    return r"(?i)" + before + "(?:" + "|".join(escaped) + ")" + after
+
+
+def area_rule(rule: Rule, priority: int) -> Rule | None:
+    """The rule read in the expense area: its `purpose` words must be a whole part of the
+    line's expense area instead, at `priority`. Publishers often say what a line was for
+    only in its service area (`Fostering`, `Flood Risk Management`) under a heading that
+    says nothing (`Other services`). None for exclusions (an area called `Suspense` holds
+    real purchases), rules without `purpose` word lists, and rules that already test the
+    area; a `purpose` regex or `all` list is not carried over (its words were written for
+    headings)."""
+    if rule.exclude or rule.category is None or not rule.enabled:
+        return None
+    if any("expense_area" in clause for clause in (rule.when, *rule.any_of)):
+        return None
+
+    def moved(clause: Clause) -> Clause | None:
+        if "purpose" not in clause:
+            return clause
+        condition = clause["purpose"]
+        phrases = [*(condition.any or []), *(condition.in_ or []), *([condition.equals] if condition.equals else [])]
+        if not phrases or condition.regex or condition.all:
+            return None
+        area = Condition(regex=area_phrase_pattern(phrases))
+        return {("expense_area" if name == "purpose" else name): (area if name == "purpose" else c) for name, c in clause.items()}
+
+    when = moved(rule.when) if rule.when else {}
+    if when is None:
+        return None
+    any_of = [c for c in (moved(clause) for clause in rule.any_of) if c is not None]
+    if rule.any_of and not any_of:
+        return None
+    if "expense_area" not in when and not any("expense_area" in c for c in any_of):
+        return None
+    return rule.model_copy(update={"id": f"{rule.id}@area", "priority": priority, "when": when, "any_of": any_of, "examples": []})
+
+
 def rule_masks(view: LineView, rule_set: RuleSet) -> list[np.ndarray]:
     """For each rule of the set, which lines it fires on (for explaining a few lines)."""
     return [rule_mask(view, loaded.rule) for loaded in rule_set.rules]
@@ -273,10 +322,25 @@ class Categoriser:
                 if a.startswith(b + ".") or b.startswith(a + "."):
                     self._compatible[i, j] = True
         rule_count = len(rule_set.rules)
+        matching = rule_set.matching
+        # Rules read in the expense area: sources after the supplier ones, named `id@area`.
+        self.area_rules: list[Rule] = []
+        if matching.area_priority is not None:
+            for loaded in rule_set.rules:
+                if loaded.rule.priority >= matching.area_rules_from:
+                    shadow = area_rule(loaded.rule, matching.area_priority)
+                    if shadow is not None:
+                        self.area_rules.append(shadow)
         self.source_names = [r.rule.id for r in rule_set.rules] + [
             "supplier:company", "supplier:exact", "supplier:fuzzy", CONSENSUS,
-        ]
+        ] + [r.id for r in self.area_rules]
         self._supplier_source = {"company": rule_count, "exact": rule_count + 1, "fuzzy": rule_count + 2}
+        # Directory evidence's priority by category (public bodies may rank lower).
+        public = matching.supplier_priority if matching.public_body_priority is None else matching.public_body_priority
+        self._directory_priority = np.array(
+            [public if c.split(".")[0] == "government" else matching.supplier_priority for c in self.category_ids],
+            dtype=np.int32,
+        )
 
     def evidence(self, publication: Publication) -> tuple[Evidence, np.ndarray, pd.DataFrame | None, np.ndarray | None]:
         view = LineView(publication)
@@ -288,6 +352,10 @@ class Categoriser:
             fires[index] = len(rows)
             code = _EXCLUDE_CODE if rule.exclude else self._category_code[self.taxonomy.get(rule.category).id]
             evidence.add(rows, rule.priority, code, index)
+        first_area_source = len(self.rule_set.rules) + 4
+        for offset, rule in enumerate(self.area_rules):
+            rows = np.flatnonzero(rule_mask(view, rule))
+            evidence.add(rows, rule.priority, self._category_code[self.taxonomy.get(rule.category).id], first_area_source + offset)
         supplier_matches, supplier_codes = None, None
         supplier = publication.lines["supplier"] if "supplier" in publication.lines else None
         if supplier is not None and len(self.directory) and len(supplier.cat.categories):
@@ -303,7 +371,7 @@ class Categoriser:
             codes = supplier_codes[rows]
             has = unique_category[codes] >= 0
             rows, codes = rows[has], codes[has]
-            evidence.add(rows, self.rule_set.matching.supplier_priority, unique_category[codes], unique_source[codes], unique_weak[codes])
+            evidence.add(rows, self._directory_priority[unique_category[codes]], unique_category[codes], unique_source[codes], unique_weak[codes])
         return evidence, fires, supplier_matches, supplier_codes
 
     def _with_company_numbers(self, publication: Publication, matches: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
@@ -406,7 +474,8 @@ class Categoriser:
             unique_score = supplier_matches["score"].to_numpy(dtype=float)
             unique_matched = supplier_matches["matched"].to_numpy(dtype=object)
             matched_codes[present] = supplier_codes[present]
-            by_supplier = has_evidence & (winner_source >= len(self.rule_set.rules))
+            first_supplier = len(self.rule_set.rules)
+            by_supplier = has_evidence & (winner_source >= first_supplier) & (winner_source < first_supplier + 3)
             score[by_supplier] = unique_score[supplier_codes[by_supplier]]
         added["score"] = score
         added["matched_supplier"] = _categorical(unique_matched, matched_codes)

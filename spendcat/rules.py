@@ -183,6 +183,23 @@ class Matching(BaseModel):
     review: int = Field(80, ge=0, le=100, description="Fuzzy score at or above which a match makes the line ambiguous.")
     margin: int = Field(5, ge=0, le=100, description="A runner-up of another category this close makes the line ambiguous.")
     supplier_priority: int = Field(40, ge=0, le=1000, description="Priority of supplier directory evidence among the rules.")
+    area_priority: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Priority at which a rule's `purpose` words, found in the line's expense area instead, "
+        "are evidence for its category (a `Fostering` service area with an `Other services` heading); "
+        "none: off.",
+    )
+    public_body_priority: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Priority of directory entries in the `government` group: a public body paid for a service "
+        "goes to the service the line names, so its entry may rank below the headings that name one; "
+        "none: supplier_priority.",
+    )
+    area_rules_from: int = Field(50, ge=0, le=1000, description="Only rules at or above this priority are read in the expense area.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Matching:

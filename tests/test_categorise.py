@@ -333,3 +333,72 @@ def test_an_exclusion_is_never_refined(refining: Categoriser) -> None:
     assert added["status"].tolist() == ["excluded", "excluded"]
     assert added["category"].tolist() == [None, None]
     assert added["decided_by"].tolist() == ["recharge", "recharge"]
+
+
+AREA_RULES = """\
+spendcat: 1
+matching: {{accept: 90, review: 90, margin: 5, supplier_priority: 40{extra}}}
+rules:
+  - id: fostering
+    category: social_care.fostering
+    priority: 60
+    when: {{purpose: [fostering, foster carer allowances]}}
+  - id: suspense
+    exclude: true
+    priority: 90
+    when: {{purpose: [suspense]}}
+  - id: fees-by-regex
+    category: professional
+    priority: 60
+    when: {{purpose: {{regex: "(?i)fees"}}}}
+  - id: consultancy
+    category: professional.consultancy
+    priority: 39
+    when: {{purpose: [consultancy]}}
+suppliers:
+  - {{name: Kent County Council, category: government.local}}
+  - {{name: Brook Street UK, category: workforce.agency}}
+"""
+
+
+def _area_categoriser(tmp_path: Path, extra: str) -> Categoriser:
+    path = tmp_path / "rules.yaml"
+    path.write_text(AREA_RULES.format(extra=extra), encoding="utf-8")
+    return Categoriser(load_rule_set([path]))
+
+
+def test_purpose_words_read_in_the_expense_area_as_a_whole_part(tmp_path: Path) -> None:
+    added = run(_area_categoriser(tmp_path, ", area_priority: 33"), [
+        {"expense_type": "Other Services", "expense_area": "Children Looked After - Fostering"},
+        {"expense_type": "Other Services", "expense_area": "Fostering"},
+        {"expense_type": "Other Services", "expense_area": "Fostering, Adoption & Leaving Care"},
+        {"expense_type": "Foster Carer Allowances", "expense_area": "Finance"},
+        {"expense_type": "Other Services", "expense_area": "Suspense"},
+        {"expense_type": "Other Services", "expense_area": "Fees"},
+    ])
+    assert added["status"].tolist() == ["categorised", "categorised", "uncategorised", "categorised", "uncategorised", "uncategorised"]
+    assert added["category"].tolist()[:2] == ["social_care.fostering", "social_care.fostering"]
+    assert added["decided_by"].tolist()[:2] == ["fostering@area", "fostering@area"]
+    # The heading's own rule keeps its priority and its name.
+    assert added["decided_by"].tolist()[3] == "fostering"
+
+
+def test_area_evidence_ranks_at_its_priority_and_is_off_by_default(tmp_path: Path) -> None:
+    line = {"expense_type": "Consultancy", "expense_area": "Fostering"}
+    on = run(_area_categoriser(tmp_path, ", area_priority: 33"), [line])
+    assert on["category"].tolist() == ["professional.consultancy"]  # 39 beats the area's 33
+    off = run(_area_categoriser(tmp_path, ""), [{"expense_type": "Other Services", "expense_area": "Fostering"}])
+    assert off["status"].tolist() == ["uncategorised"]
+
+
+def test_public_bodies_in_the_directory_can_rank_below_headings(tmp_path: Path) -> None:
+    lines = [
+        {"expense_type": "Consultancy", "supplier": "Kent County Council"},
+        {"expense_type": "Consultancy", "supplier": "Brook Street UK"},
+    ]
+    default = run(_area_categoriser(tmp_path, ""), lines)
+    assert default["category"].tolist() == ["government.local", "workforce.agency"]
+    lowered = run(_area_categoriser(tmp_path, ", public_body_priority: 38"), lines)
+    # The heading names the service bought from the council; the agency keeps its trade.
+    assert lowered["category"].tolist() == ["professional.consultancy", "workforce.agency"]
+    assert lowered["decided_by"].tolist() == ["consultancy", "supplier:exact"]
