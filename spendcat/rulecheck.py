@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, Categoriser, LineView, rule_masks
+from spendcat.categorise import rule_mask as rule_mask_of
 from spendcat.columns import TEXT_FIELDS
 from spendcat.errors import BadOption
 from spendcat.publication import Publication
@@ -183,6 +184,11 @@ def explain_line(publication: Publication, row: int, rule_set: RuleSet, sheet: s
                     "where": f"{loaded.file}:{loaded.line}",
                 }
             )
+    origin = {loaded.rule.id: loaded for loaded in rule_set.rules}
+    for rule in categoriser.area_rules:
+        if rule_mask_of(view, rule)[position]:
+            loaded = origin[rule.id.removesuffix("@area")]
+            fired.append({"rule": rule.id, "category": rule.category, "priority": rule.priority, "where": f"{loaded.file}:{loaded.line}"})
     fired.sort(key=lambda r: -r["priority"])
     fields = {
         name: (None if pd.isna(lines[name].iloc[position]) else str(lines[name].iloc[position]))

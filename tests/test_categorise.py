@@ -402,3 +402,15 @@ def test_public_bodies_in_the_directory_can_rank_below_headings(tmp_path: Path) 
     # The heading names the service bought from the council; the agency keeps its trade.
     assert lowered["category"].tolist() == ["professional.consultancy", "workforce.agency"]
     assert lowered["decided_by"].tolist() == ["consultancy", "supplier:exact"]
+
+
+def test_explain_lists_area_evidence_with_the_rule_it_comes_from(tmp_path: Path) -> None:
+    from spendcat.rulecheck import explain_line
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(AREA_RULES.format(extra=", area_priority: 33"), encoding="utf-8")
+    publication = publication_from_records([{"expense_type": "Other Services", "expense_area": "Fostering"}])
+    explanation = explain_line(publication, 1, load_rule_set([path]))
+    assert explanation["decided_by"] == "fostering@area"
+    assert [(r["rule"], r["priority"]) for r in explanation["rules_fired"]] == [("fostering@area", 33)]
+    assert explanation["rules_fired"][0]["where"].endswith("rules.yaml:4")
