@@ -1,11 +1,12 @@
 """The shipped rules on ledger wording from publishers we have no files of.
 
-tests/labels/vocabulary.csv holds 320 lines written from general knowledge of UK public
-ledgers (CIPFA SeRCOP headings, council charts of accounts, central-government expense
-types, card merchant categories), not copied from any file, each labelled with the category
-a careful labeller would give. They were written and labelled blind to the rules; the rules
-were then improved on their errors, so the set now guards against regressions rather than
-estimating precision (tests/labels/README.md).
+tests/labels/vocabulary.csv (320 lines) and vocabulary_2.csv (300 lines, other kinds of
+council, fire and police, central government and card statements) hold lines written from
+general knowledge of UK public ledgers, not copied from any file, each labelled with the
+category a careful labeller would give. Each was written and labelled blind to the rules;
+the rules were then improved on their errors, so the sets now guard against regressions
+rather than estimate precision (tests/labels/README.md). The second set is harder, and its
+floors are lower.
 """
 
 from __future__ import annotations
@@ -20,33 +21,42 @@ from spendcat.rulecheck import publication_from_records
 from spendcat.rules import load_rule_set
 from spendcat.shipped import shipped_rules_dir
 
-VOCABULARY = Path(__file__).parent / "labels" / "vocabulary.csv"
-FIELDS = ("expense_type", "expense_area", "supplier", "description")
+Outcomes = list[tuple[str, str, str | None]]
+Vocabulary = tuple[Outcomes, tuple[float, float, float]]
+
+LABELS = Path(__file__).parent / "labels"
+FIELDS = ("expense_type", "expense_area", "supplier", "description", "merchant_category")
+# (file, least share categorised, least group precision, least category precision)
+SETS = [("vocabulary.csv", 0.95, 0.97, 0.95), ("vocabulary_2.csv", 0.88, 0.89, 0.85)]
 
 
-@pytest.fixture(scope="module")
-def outcomes() -> list[tuple[str, str, str | None]]:
-    with VOCABULARY.open(encoding="utf-8", newline="") as stream:
+@pytest.fixture(scope="module", params=SETS, ids=[s[0] for s in SETS])
+def vocabulary(request: pytest.FixtureRequest) -> Vocabulary:
+    name, *floors = request.param
+    with (LABELS / name).open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    records = [{f: row[f] or None for f in FIELDS} | {"amount": "1000.00"} for row in rows]
+    records = [{f: row.get(f) or None for f in FIELDS} | {"amount": "1000.00"} for row in rows]
     added = Categoriser(load_rule_set([shipped_rules_dir()])).categorise(publication_from_records(records)).added
-    return [
+    outcomes = [
         (row["category"], str(status), None if category is None or str(category) == "nan" else str(category))
         for row, status, category in zip(rows, added["status"], added["category"].astype(object))
     ]
+    return outcomes, tuple(floors)
 
 
-def test_ledger_wording_is_mostly_categorised(outcomes: list[tuple[str, str, str | None]]) -> None:
+def test_ledger_wording_is_mostly_categorised(vocabulary: Vocabulary) -> None:
+    outcomes, (least_categorised, _, _) = vocabulary
     labelled = [o for o in outcomes if o[0] != "unknown"]
     categorised = [o for o in labelled if o[1] == "categorised"]
-    assert len(labelled) >= 300
-    assert len(categorised) / len(labelled) >= 0.95
+    assert len(labelled) >= 290
+    assert len(categorised) / len(labelled) >= least_categorised
 
 
-def test_ledger_wording_is_categorised_correctly(outcomes: list[tuple[str, str, str | None]]) -> None:
+def test_ledger_wording_is_categorised_correctly(vocabulary: Vocabulary) -> None:
+    outcomes, (_, least_group, least_category) = vocabulary
     judged = [(label, guess) for label, status, guess in outcomes if label != "unknown" and status == "categorised" and guess]
     group_right = sum(label.split(".")[0] == guess.split(".")[0] for label, guess in judged)
     category_right = sum(guess == label or guess.startswith(label + ".") for label, guess in judged)
     wrong = [(label, guess) for label, guess in judged if not (guess == label or guess.startswith(label + "."))]
-    assert group_right / len(judged) >= 0.97, wrong
-    assert category_right / len(judged) >= 0.95, wrong
+    assert group_right / len(judged) >= least_group, wrong
+    assert category_right / len(judged) >= least_category, wrong
