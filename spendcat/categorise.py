@@ -4,15 +4,18 @@ The evaluation order (README, "How a line is categorised") is:
 
 1. Every rule whose conditions hold on the line is evidence for its category (or for
    exclusion) at the rule's priority.
-2. The supplier directory is evidence at `matching.supplier_priority`: a match by company
+2. The supplier directory is evidence at `matching.supplier_priority` (entries in the
+   `government` group at `matching.public_body_priority` when set): a match by company
    number, else by exact normalised name, else fuzzy. A fuzzy score in the review band, a
    runner-up of another category within the margin, or one name listed under two
-   categories makes that evidence *weak*.
+   categories makes that evidence *weak*. With `matching.area_priority` set, rules'
+   `purpose` words are also read in the expense area (`RULE@area`, see `area_rule`).
 3. The highest priority with evidence decides. If evidence at that priority names different
    categories, or the deciding evidence is weak, the line is `ambiguous`. If it says
    exclude, the line is `excluded`; otherwise `categorised`. No evidence: `uncategorised`.
    A group and a category under it do not disagree: the more specific one is the answer.
 4. Ties between rules naming the same category go to the earlier rule in the layered order.
+5. A decided line whose answer is a group is refined by lower evidence inside it (`_refine`).
 
 Conditions run once per distinct value of a field and are broadcast back to the lines, so
 the cost follows the number of distinct suppliers and expense types, not of lines.
@@ -119,6 +122,18 @@ class LineView:
         if name == "date":
             return self._date(condition)
         return self._text(name, condition)
+
+    def some_value_matches(self, name: str, condition: Condition) -> bool:
+        """Whether any distinct value of a text field satisfies a condition's text tests,
+        decided on the distinct values alone (a cheap test before building line masks)."""
+        values = self.text_field(name)
+        if values is None or not len(values.uniques):
+            return False
+        key = (name, condition.key())
+        if key not in self._unique_masks:
+            self._unique_masks[key] = _unique_text_mask(values.uniques, condition)
+        unique_mask = self._unique_masks[key]
+        return unique_mask is None or bool(unique_mask.any())
 
     def _amount(self, condition: Condition) -> np.ndarray:
         pence = self.publication.lines["amount_pence"]
@@ -277,7 +292,8 @@ def area_rule(rule: Rule, priority: int) -> Rule | None:
     when = moved(rule.when) if rule.when else {}
     if when is None:
         return None
-    any_of = [c for c in (moved(clause) for clause in rule.any_of) if c is not None]
+    # Only the alternatives that test purpose words: the others already fire on the line.
+    any_of = [c for c in (moved(clause) for clause in rule.any_of if "purpose" in clause) if c is not None]
     if rule.any_of and not any_of:
         return None
     if "expense_area" not in when and not any("expense_area" in c for c in any_of):
@@ -354,6 +370,11 @@ class Categoriser:
             evidence.add(rows, rule.priority, code, index)
         first_area_source = len(self.rule_set.rules) + 4
         for offset, rule in enumerate(self.area_rules):
+            # Most areas name no purpose: skip a rule before building its line masks when no
+            # distinct area value matches any of its area conditions.
+            area_conditions = [c["expense_area"] for c in (rule.when, *rule.any_of) if "expense_area" in c]
+            if not any(view.some_value_matches("expense_area", c) for c in area_conditions):
+                continue
             rows = np.flatnonzero(rule_mask(view, rule))
             evidence.add(rows, rule.priority, self._category_code[self.taxonomy.get(rule.category).id], first_area_source + offset)
         supplier_matches, supplier_codes = None, None
@@ -392,32 +413,43 @@ class Categoriser:
         matches.loc[pairs["code"].to_numpy()[by_number]] = found[by_number].to_numpy()
         return matches
 
-    def _refine(self, rows: np.ndarray, priorities: np.ndarray, categories: np.ndarray, sources: np.ndarray, weak: np.ndarray, winner_category: np.ndarray, winner_source: np.ndarray) -> None:
-        """A line decided only to a group (or a category with sub-categories) takes the more
-        specific category that lower-priority evidence names inside it: `Care Spot` says
-        social care, and a care-home supplier says which kind. Lower evidence outside the
-        winner's branch changes nothing, and evidence at one priority that disagrees with
-        itself refines nothing. Updates winner_category and winner_source in place."""
-        winner = winner_category[rows]
+    def _refine(
+        self,
+        evidence: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        open_lines: np.ndarray,
+        winner_category: np.ndarray,
+        winner_source: np.ndarray,
+    ) -> None:
+        """A decided line whose answer is a group (or a category with sub-categories) takes
+        the more specific category that lower-priority evidence names inside it: `Care Spot`
+        says social care, and a care-home supplier says which kind. Only lines in
+        `open_lines` (not contested, not decided by weak evidence) are refined; weak
+        evidence refines nothing; and if any evidence at the refining priority, inside the
+        branch or not, disagrees with the refinement, the line keeps its answer. Updates
+        winner_category and winner_source in place. `evidence` is sorted by line, then
+        priority (high first), then specificity, with exclusion as the last category index."""
+        rows, priorities, categories, sources, weak = evidence
         exclude = len(self.category_ids)
-        decided = np.where(winner == _EXCLUDE_CODE, exclude, winner)
-        inside = ~weak & (categories != exclude) & (winner >= 0) & self._under[categories, decided]
+        winner = winner_category[rows]
+        decided = np.where(winner == _EXCLUDE_CODE, exclude, np.clip(winner, 0, None))
+        inside = ~weak & open_lines[rows] & (winner >= 0) & (categories != exclude) & self._under[categories, decided]
         if not inside.any():
             return
-        r, p, c, s = rows[inside], priorities[inside], categories[inside], sources[inside]
-        # Entries are sorted by line, then priority (high first), then specificity: the first
-        # entry of a line is its best refinement; entries at its priority must agree with it.
-        first = np.ones(len(r), dtype=bool)
-        first[1:] = r[1:] != r[:-1]
-        group = np.cumsum(first) - 1
-        starts = np.flatnonzero(first)
-        same_level = p == p[starts][group]
-        clash = same_level & ~self._compatible[c, c[starts][group]]
-        clashing_lines = np.unique(r[clash])
-        keep = ~np.isin(r[starts], clashing_lines)
-        lines = r[starts][keep]
-        winner_category[lines] = c[starts][keep]
-        winner_source[lines] = s[starts][keep]
+        candidate_rows = rows[inside]
+        first = np.ones(len(candidate_rows), dtype=bool)
+        first[1:] = candidate_rows[1:] != candidate_rows[:-1]
+        best = np.flatnonzero(inside)[first]  # each refinable line's best refining entry
+        line_count = len(winner_category)
+        refine_priority = np.full(line_count, -1, dtype=np.int64)
+        refine_category = np.full(line_count, exclude, dtype=np.int64)
+        refine_priority[rows[best]] = priorities[best]
+        refine_category[rows[best]] = categories[best]
+        at_level = ~weak & (priorities == refine_priority[rows])
+        clash = at_level & ~self._compatible[categories, refine_category[rows]]
+        keep = ~np.isin(rows[best], rows[clash])
+        best = best[keep]
+        winner_category[rows[best]] = categories[best]
+        winner_source[rows[best]] = sources[best]
 
     def categorise(self, publication: Publication) -> Categorisation:
         evidence, fires, supplier_matches, supplier_codes = self.evidence(publication)
@@ -450,7 +482,11 @@ class Categoriser:
             disagree = top & ~self._compatible[as_index, as_index[starts][group]]
             contested[rows[disagree]] = True
             winner_weak[rows[top & weak]] = True
-            self._refine(rows, priorities, as_index, sources, weak, winner_category, winner_source)
+            # The rule that decided keeps the credit in `rule_wins` when another refines it.
+            deciding_source = winner_source.copy()
+            self._refine((rows, priorities, as_index, sources, weak), ~(contested | winner_weak), winner_category, winner_source)
+        else:
+            deciding_source = winner_source.copy()
 
         status = np.zeros(count, dtype=np.int8) + STATUSES.index(UNCATEGORISED)
         status[has_evidence] = STATUSES.index(CATEGORISED)
@@ -480,9 +516,12 @@ class Categoriser:
         added["score"] = score
         added["matched_supplier"] = _categorical(unique_matched, matched_codes)
         added["other_categories"] = _other_categories(count, rows, categories, winner_category, decided, self.category_ids)
-        wins = np.bincount(
-            winner_source[decided & (winner_source >= 0) & (winner_source < len(fires))], minlength=len(fires)
-        )[: len(fires)]
+        def credited(source: np.ndarray, lines: np.ndarray) -> np.ndarray:
+            picked = source[lines & (source >= 0) & (source < len(fires))]
+            return np.bincount(picked, minlength=len(fires))[: len(fires)]
+
+        # A refined line counts for both the rule that decided it and the one that refined it.
+        wins = credited(deciding_source, decided) + credited(winner_source, decided & (winner_source != deciding_source))
         return Categorisation(added=added, rule_fires=fires, rule_wins=wins)
 
 

@@ -431,6 +431,9 @@ class Context:
     def text(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
         """(distinct values, code per line; -1 where blank) of a text field."""
         key = ("text", field_name)
+        if key not in self._cache and self._joined(field_name):
+            # The canonical value joins several columns; a check judges the published one.
+            self._cache[key] = self._published(field_name)
         if key not in self._cache:
             series = self.lines[field_name]
             if not isinstance(series.dtype, pd.CategoricalDtype):
@@ -464,15 +467,22 @@ class Context:
             if field_name not in ("amount", "date") and field_name in self.lines.columns:
                 self._cache[key] = self.text(field_name)
             else:
-                combined = np.full(self.count, None, dtype=object)
-                for index, table in enumerate(self.tables):
-                    header = table.mapping.header_of(field_name)
-                    if header is None:
-                        continue
-                    mask = self.table_of_line == index
-                    combined[mask] = self.publication.original[header].to_numpy(dtype=object)[mask]
-                self._cache[key] = self._factorise(pd.Series(combined, dtype=object))
+                self._cache[key] = self._published(field_name)
         return self._cache[key]  # type: ignore[return-value]
+
+    def _joined(self, field_name: str) -> bool:
+        return any(field_name in t.mapping.extra for t in self.tables)
+
+    def _published(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The field's own published column (not any column joined to it), table by table."""
+        combined = np.full(self.count, None, dtype=object)
+        for index, table in enumerate(self.tables):
+            header = table.mapping.header_of(field_name)
+            if header is None:
+                continue
+            mask = self.table_of_line == index
+            combined[mask] = self.publication.original[header].to_numpy(dtype=object)[mask]
+        return self._factorise(pd.Series(combined, dtype=object))
 
     def has_field(self, field_name: str) -> np.ndarray:
         """Per line: whether the line's table (sheet) has a column for the field."""

@@ -414,3 +414,29 @@ def test_explain_lists_area_evidence_with_the_rule_it_comes_from(tmp_path: Path)
     assert explanation["decided_by"] == "fostering@area"
     assert [(r["rule"], r["priority"]) for r in explanation["rules_fired"]] == [("fostering@area", 33)]
     assert explanation["rules_fired"][0]["where"].endswith("rules.yaml:4")
+
+
+def test_an_ambiguous_line_is_not_refined_and_names_its_top_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "refine.yaml"
+    path.write_text(
+        REFINE_RULES.replace("rules:\n", "rules:\n  - {id: housing-spot, category: housing, priority: 41, when: {expense_type: {equals: Care Spot}}}\n", 1),
+        encoding="utf-8",
+    )
+    added = run(Categoriser(load_rule_set([path])), [{"expense_type": "Care Spot", "supplier": "Oak Lodge Care Home Ltd"}])
+    assert added["status"].tolist() == ["ambiguous"]
+    assert added["decided_by"].tolist() == ["housing-spot"]  # top evidence, never the lower care-home rule
+
+
+def test_disagreement_outside_the_branch_at_the_refining_priority_refines_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "refine.yaml"
+    path.write_text(REFINE_RULES.replace("priority: 36", "priority: 37"), encoding="utf-8")  # catering level with care homes
+    added = run(Categoriser(load_rule_set([path])), [{"expense_type": "Care Spot", "supplier": "Oak Lodge Care Home Catering"}])
+    assert added["category"].tolist() == ["social_care"]
+    assert added["decided_by"].tolist() == ["care-spot"]
+
+
+def test_a_refined_line_counts_as_a_win_for_both_rules(refining: Categoriser) -> None:
+    result = refining.categorise(publication_from_records([{"expense_type": "Care Spot", "supplier": "Oak Lodge Care Home Ltd"}]))
+    ids = [loaded.rule.id for loaded in refining.rule_set.rules]
+    assert result.rule_wins[ids.index("care-spot")] == 1
+    assert result.rule_wins[ids.index("care-home-supplier")] == 1

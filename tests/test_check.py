@@ -449,3 +449,17 @@ def test_real_publications_errors_are_the_reviewed_ones() -> None:
     assert not report.unreadable
     errors = {Path(r.file).name: _fired(r, "error") for r in report.results}
     assert {k: v for k, v in errors.items() if v} == REVIEWED_ERRORS
+
+
+def test_a_blank_service_area_is_found_though_a_division_column_joins_it(tmp_path: Path) -> None:
+    path = tmp_path / "joined.csv"
+    path.write_text(
+        "Date,ServiceLabel,ServiceDivisionLabel,SupplierName,Expense Type,NetAmount,Transaction Number\n"
+        "01/05/2024,City Development,Highways,Acme Ltd,Works,600.00,1\n"
+        "02/05/2024,,Libraries,Books Ltd,Books,700.00,2\n"
+        "03/05/2024,,,Books Ltd,Books,800.00,3\n",
+        encoding="utf-8",
+    )
+    result = _run(path)
+    blank = next(o for o in result.outcomes if o.check == "required-value-blank")
+    assert [(f.row, f.column) for f in blank.findings] == [(3, "ServiceLabel"), (4, "ServiceLabel")]
