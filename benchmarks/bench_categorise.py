@@ -61,43 +61,7 @@ SUPPLIER_COUNT = 50_000
 RULE_COUNT = 200
 sys.path.insert(0, str(HERE))
 
-try:  # bench_read.py's helpers, when it still has them
-    from bench_read import _dataset, _mb, _proc_status
-except ImportError:  # pragma: no cover - a copy of them, so this keeps running
-
-    def _proc_status() -> dict[str, int]:
-        values = {}
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(("VmHWM:", "VmRSS:")):
-                    key, value = line.split(":", 1)
-                    values[key] = int(value.split()[0])
-        return values
-
-    def _mb(kb: float) -> float:
-        return kb * 1024 / 1e6
-
-    def _dataset(lines: int, seed: int, encoding: str, regenerate: bool) -> tuple[dict, bool]:
-        DATA.mkdir(exist_ok=True)
-        path = DATA / f"publication-{lines}-{seed}-{encoding}.csv"
-        manifest = path.with_name(path.name + ".manifest.json")
-        if not regenerate and path.exists() and manifest.exists():
-            written = json.loads(manifest.read_text())
-            if written.get("bytes") == path.stat().st_size:
-                return written, False
-        command = [
-            sys.executable,
-            str(HERE / "generate.py"),
-            str(path),
-            "--lines",
-            str(lines),
-            "--seed",
-            str(seed),
-        ]
-        command += ["--encoding", encoding, "--manifest", str(manifest)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        return json.loads(manifest.read_text()), True
-
+from bench_read import _dataset, _mb, _proc_status
 
 # --- child side ----------------------------------------------------------------------------
 

@@ -14,13 +14,14 @@ import argparse
 import cProfile
 import io
 import pstats
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
+sys.path.insert(0, str(HERE))
+from bench_read import _dataset
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,13 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile", action="store_true", help="use cProfile even if pyinstrument is installed")
     args = parser.parse_args(argv)
 
+    _dataset(args.lines, args.seed, args.encoding, regenerate=False)
     path = DATA / f"publication-{args.lines}-{args.seed}-{args.encoding}.csv"
-    if not path.exists():
-        DATA.mkdir(exist_ok=True)
-        manifest = path.with_name(path.name + ".manifest.json")
-        command = [sys.executable, str(HERE / "generate.py"), str(path), "--lines", str(args.lines)]
-        command += ["--seed", str(args.seed), "--encoding", args.encoding, "--manifest", str(manifest)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
     from spendcat.publication import read_publications
 

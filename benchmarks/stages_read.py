@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import subprocess
 import sys
 import threading
 import time
@@ -25,6 +24,9 @@ import pyarrow as pa
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
+sys.path.insert(0, str(HERE))
+from bench_read import _dataset
+
 PAGE_KB = 4
 
 
@@ -144,13 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20240131)
     parser.add_argument("--encoding", default="utf-8", choices=["utf-8", "cp1252"])
     args = parser.parse_args(argv)
+    _dataset(args.lines, args.seed, args.encoding, regenerate=False)
     path = DATA / f"publication-{args.lines}-{args.seed}-{args.encoding}.csv"
-    if not path.exists():
-        DATA.mkdir(exist_ok=True)
-        manifest = path.with_name(path.name + ".manifest.json")
-        command = [sys.executable, str(HERE / "generate.py"), str(path), "--lines", str(args.lines)]
-        command += ["--seed", str(args.seed), "--encoding", args.encoding, "--manifest", str(manifest)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
     from spendcat.publication import read_publications
 

@@ -274,7 +274,7 @@ def area_rule(rule: Rule, priority: int) -> Rule | None:
     real purchases), rules without `purpose` word lists, and rules that already test the
     area; a `purpose` regex or `all` list is not carried over (its words were written for
     headings)."""
-    if rule.exclude or rule.category is None or not rule.enabled:
+    if rule.category is None or not rule.enabled:
         return None
     if any("expense_area" in clause for clause in (rule.when, *rule.any_of)):
         return None
@@ -347,10 +347,15 @@ class Categoriser:
                     shadow = area_rule(loaded.rule, matching.area_priority)
                     if shadow is not None:
                         self.area_rules.append(shadow)
-        self.source_names = [r.rule.id for r in rule_set.rules] + [
-            "supplier:company", "supplier:exact", "supplier:fuzzy", CONSENSUS,
-        ] + [r.id for r in self.area_rules]
-        self._supplier_source = {"company": rule_count, "exact": rule_count + 1, "fuzzy": rule_count + 2}
+        supplier_methods = ("company", "exact", "fuzzy")
+        self.source_names = [
+            *(r.rule.id for r in rule_set.rules),
+            *(f"supplier:{method}" for method in supplier_methods),
+            CONSENSUS,
+        ]
+        self._supplier_source = {method: rule_count + i for i, method in enumerate(supplier_methods)}
+        self._first_area_source = len(self.source_names)
+        self.source_names += [r.id for r in self.area_rules]
         # Directory evidence's priority by category (public bodies may rank lower).
         public = matching.supplier_priority if matching.public_body_priority is None else matching.public_body_priority
         self._directory_priority = np.array(
@@ -368,7 +373,6 @@ class Categoriser:
             fires[index] = len(rows)
             code = _EXCLUDE_CODE if rule.exclude else self._category_code[self.taxonomy.get(rule.category).id]
             evidence.add(rows, rule.priority, code, index)
-        first_area_source = len(self.rule_set.rules) + 4
         for offset, rule in enumerate(self.area_rules):
             # Most areas name no purpose: skip a rule before building its line masks when no
             # distinct area value matches any of its area conditions.
@@ -376,7 +380,7 @@ class Categoriser:
             if not any(view.some_value_matches("expense_area", c) for c in area_conditions):
                 continue
             rows = np.flatnonzero(rule_mask(view, rule))
-            evidence.add(rows, rule.priority, self._category_code[self.taxonomy.get(rule.category).id], first_area_source + offset)
+            evidence.add(rows, rule.priority, self._category_code[self.taxonomy.get(rule.category).id], self._first_area_source + offset)
         supplier_matches, supplier_codes = None, None
         supplier = publication.lines["supplier"] if "supplier" in publication.lines else None
         if supplier is not None and len(self.directory) and len(supplier.cat.categories):
@@ -510,8 +514,7 @@ class Categoriser:
             unique_score = supplier_matches["score"].to_numpy(dtype=float)
             unique_matched = supplier_matches["matched"].to_numpy(dtype=object)
             matched_codes[present] = supplier_codes[present]
-            first_supplier = len(self.rule_set.rules)
-            by_supplier = has_evidence & (winner_source >= first_supplier) & (winner_source < first_supplier + 3)
+            by_supplier = has_evidence & np.isin(winner_source, list(self._supplier_source.values()))
             score[by_supplier] = unique_score[supplier_codes[by_supplier]]
         added["score"] = score
         added["matched_supplier"] = _categorical(unique_matched, matched_codes)

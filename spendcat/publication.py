@@ -623,23 +623,24 @@ def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, n
     return first, np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
 
 
-def _joined_text(columns: list[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray | pa.Array:
+def _joined_text(columns: list[pa.ChunkedArray | pa.Array]) -> pa.Array:
     """Several text columns as one, their trimmed non-blank values joined by " / " (blank
-    where all are blank). Built pairwise: Arrow's own null-skipping join drops the rows
-    where every value is null instead of leaving them empty."""
-    joined = None
-    for column in columns:
-        part = pc.utf8_trim(column.fill_null("") if column.null_count else column, _TRIMMED)
-        if joined is None:
-            joined = part
-            continue
-        both = pc.binary_join_element_wise(joined, part, pa.scalar(" / ", part.type))
-        joined = pc.if_else(
-            pc.equal(pc.binary_length(joined), 0),
-            part,
-            pc.if_else(pc.equal(pc.binary_length(part), 0), joined, both),
-        )
-    return joined
+    where all are blank). Joined once per distinct combination of values, then spread back
+    to the rows."""
+    encoded = [_dictionary_encoded(column.fill_null("") if column.null_count else column) for column in columns]
+    key = np.zeros(len(encoded[0][1]), dtype=np.int64)
+    for dictionary, indices in encoded:
+        key = key * max(len(dictionary), 1) + indices
+    combinations, rows = np.unique(key, return_inverse=True)
+    texts = [[(value or "").strip(_TRIMMED) for value in dictionary.to_pylist()] for dictionary, _ in encoded]
+    codes = []
+    remainder = combinations
+    for dictionary, _ in reversed(encoded):
+        remainder, code = np.divmod(remainder, max(len(dictionary), 1))
+        codes.append(code)
+    codes.reverse()
+    joined = [" / ".join(t for t in (texts[i][c] for i, c in enumerate(combo)) if t) for combo in zip(*codes)]
+    return pa.array(joined, type=encoded[0][0].type).take(pa.array(rows.astype(np.int64)))
 
 
 def _trimmed_categorical(column: pa.ChunkedArray | pa.Array, redaction: bool = False) -> object:

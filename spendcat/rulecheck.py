@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, Categoriser, LineView, rule_masks
-from spendcat.categorise import rule_mask as rule_mask_of
+from spendcat.categorise import AMBIGUOUS, CATEGORISED, EXCLUDED, Categoriser, LineView, rule_mask, rule_masks
 from spendcat.columns import TEXT_FIELDS
 from spendcat.errors import BadOption
 from spendcat.publication import Publication
@@ -173,8 +172,8 @@ def explain_line(publication: Publication, row: int, rule_set: RuleSet, sheet: s
     view = LineView(publication)
     masks = rule_masks(view, rule_set)
     fired = []
-    for loaded, rule_mask in zip(rule_set.rules, masks):
-        if rule_mask[position]:
+    for loaded, fires_on in zip(rule_set.rules, masks):
+        if fires_on[position]:
             rule = loaded.rule
             fired.append(
                 {
@@ -186,7 +185,7 @@ def explain_line(publication: Publication, row: int, rule_set: RuleSet, sheet: s
             )
     origin = {loaded.rule.id: loaded for loaded in rule_set.rules}
     for rule in categoriser.area_rules:
-        if rule_mask_of(view, rule)[position]:
+        if rule_mask(view, rule)[position]:
             loaded = origin[rule.id.removesuffix("@area")]
             fired.append({"rule": rule.id, "category": rule.category, "priority": rule.priority, "where": f"{loaded.file}:{loaded.line}"})
     fired.sort(key=lambda r: -r["priority"])
@@ -202,7 +201,7 @@ def explain_line(publication: Publication, row: int, rule_set: RuleSet, sheet: s
         "row": row,
         "fields": fields,
         "rules_fired": fired,
-        "rules_considered": len(rule_set.rules),
+        "rules_considered": len(rule_set.rules) + len(categoriser.area_rules),
         "supplier_priority": rule_set.matching.supplier_priority,
         "supplier_candidates": candidates,
         "matching": rule_set.matching.model_dump(),
