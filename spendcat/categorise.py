@@ -32,7 +32,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spendcat.publication import Publication
-from spendcat.rules import COLUMN_PREFIX, PURPOSE_FIELDS, Clause, Condition, Rule, RuleSet, keyword_pattern
+from spendcat.rules import (
+    ABBREVIATED_FIELDS,
+    COLUMN_PREFIX,
+    PURPOSE_FIELDS,
+    Clause,
+    Condition,
+    Rule,
+    RuleSet,
+    keyword_pattern,
+    shorthand_expander,
+)
 from spendcat.suppliers import SupplierDirectory, normalise_names
 from spendcat.taxonomy import Taxonomy
 
@@ -49,6 +59,7 @@ CONSENSUS = "supplier:consensus"
 class _FieldValues:
     codes: np.ndarray  # per line, -1 where blank
     uniques: pa.Array  # distinct values (strings)
+    written_out: pa.Array | None = None  # the same values with ledger shorthand written out, if any was
 
 
 @dataclass
@@ -81,11 +92,12 @@ class Evidence:
 class LineView:
     """The fields of one publication's lines as rules see them, each computed once."""
 
-    def __init__(self, publication: Publication) -> None:
+    def __init__(self, publication: Publication, abbreviations: dict[str, str] | None = None) -> None:
         self.publication = publication
         self.count = publication.line_count
         self._fields: dict[str, _FieldValues | None] = {}
         self._unique_masks: dict[tuple[str, str], np.ndarray | None] = {}
+        self._expand = shorthand_expander(abbreviations or {})
 
     def text_field(self, name: str) -> _FieldValues | None:
         if name in self._fields:
@@ -108,8 +120,24 @@ class LineView:
             # Nearly unique fields (transaction numbers) are kept as text by the reader.
             codes, uniques = pd.factorize(lines[name].where(lines[name] != "", None))
             values = _FieldValues(codes.astype(np.int64), pa.array([str(u) for u in uniques], type=pa.string()))
+        if values is not None and self._expand is not None and name in ABBREVIATED_FIELDS:
+            raw = values.uniques.to_pylist()
+            written = [None if v is None else self._expand(v) for v in raw]
+            if written != raw:
+                values.written_out = pa.array(written, type=pa.string())
         self._fields[name] = values
         return values
+
+    def _unique_mask(self, name: str, values: _FieldValues, condition: Condition) -> np.ndarray | None:
+        """Which distinct values satisfy a condition's text tests, as written or with their
+        shorthand written out; computed once per field and condition."""
+        key = (name, condition.key())
+        if key not in self._unique_masks:
+            mask = _unique_text_mask(values.uniques, condition)
+            if mask is not None and values.written_out is not None:
+                mask = mask | _unique_text_mask(values.written_out, condition)
+            self._unique_masks[key] = mask
+        return self._unique_masks[key]
 
     def condition(self, name: str, condition: Condition) -> np.ndarray:
         """Which lines satisfy one condition on one field (a fresh array each call: only the
@@ -129,10 +157,7 @@ class LineView:
         values = self.text_field(name)
         if values is None or not len(values.uniques):
             return False
-        key = (name, condition.key())
-        if key not in self._unique_masks:
-            self._unique_masks[key] = _unique_text_mask(values.uniques, condition)
-        unique_mask = self._unique_masks[key]
+        unique_mask = self._unique_mask(name, values, condition)
         return unique_mask is None or bool(unique_mask.any())
 
     def _amount(self, condition: Condition) -> np.ndarray:
@@ -169,10 +194,7 @@ class LineView:
         mask = np.ones(self.count, dtype=bool)
         if condition.missing is not None:
             mask &= ~present if condition.missing else present
-        key = (name, condition.key())
-        if key not in self._unique_masks:
-            self._unique_masks[key] = _unique_text_mask(values.uniques, condition)
-        unique_mask = self._unique_masks[key]
+        unique_mask = self._unique_mask(name, values, condition)
         if unique_mask is not None:
             row_mask = np.zeros(self.count, dtype=bool)
             if len(unique_mask):
@@ -364,7 +386,7 @@ class Categoriser:
         )
 
     def evidence(self, publication: Publication) -> tuple[Evidence, np.ndarray, pd.DataFrame | None, np.ndarray | None]:
-        view = LineView(publication)
+        view = LineView(publication, self.rule_set.abbreviations)
         evidence = Evidence()
         fires = np.zeros(len(self.rule_set.rules), dtype=np.int64)
         for index, loaded in enumerate(self.rule_set.rules):

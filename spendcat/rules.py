@@ -9,6 +9,7 @@ Every error names the file, the line and what is wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -232,6 +233,12 @@ class RuleFile(BaseModel):
     spendcat: Literal[1] = Field(description="Format version of the rule file.")
     taxonomy: str = Field("default", description="`default`, or the path of a taxonomy YAML file.")
     matching: Matching | None = None
+    abbreviations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Ledger shorthand and the words it stands for (`indep sec: independent sector`); rules also "
+        "test the expense type, description, merchant category and expense area with these written out. Later "
+        "files add to and override earlier ones.",
+    )
     rules: list[Rule] = Field(default_factory=list)
     suppliers: list[SupplierEntry] = Field(default_factory=list)
     supplier_files: list[str] = Field(default_factory=list, description="CSV supplier directories, relative to this file.")
@@ -338,6 +345,7 @@ class RuleSet:
     matching: Matching
     files: list[Path] = field(default_factory=list)
     supplier_paths: list[Path] = field(default_factory=list)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> LoadedRule:
         for loaded in self.rules:
@@ -383,6 +391,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
     by_id: dict[str, LoadedRule] = {}
     suppliers: list[tuple[SupplierEntry, str]] = []
     matching = Matching()
+    abbreviations: dict[str, str] = {}
     taxonomy_name = "default"
     taxonomy_base: Path | None = None
     supplier_paths: list[Path] = []
@@ -400,6 +409,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
         seen_here: set[str] = set()
         if model.matching is not None:
             matching = model.matching
+        abbreviations.update({" ".join(k.lower().split()): v for k, v in model.abbreviations.items()})
         for index, rule in enumerate(model.rules):
             line = _rule_line(node, index)
             if rule.id in seen_here:
@@ -443,5 +453,27 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
         else:
             suppliers.extend(read_supplier_csv(csv_path, taxonomy))
     rules = sorted(by_id.values(), key=lambda r: r.order)
-    return RuleSet(taxonomy, rules, suppliers, matching, files, supplier_paths)
+    return RuleSet(taxonomy, rules, suppliers, matching, files, supplier_paths, abbreviations)
+
+
+# Fields whose ledger shorthand is written out before rules test them.
+ABBREVIATED_FIELDS: tuple[str, ...] = (*PURPOSE_FIELDS, "expense_area")
+
+
+def shorthand_expander(abbreviations: dict[str, str]) -> Callable[[str], str] | None:
+    """A function writing out the shorthand in a value (`INDEP SEC RES CARE` to
+    `independent sector residential care`), or None when there is none to write out.
+    Shorthand is matched as whole words, any case, longest first."""
+    if not abbreviations:
+        return None
+    keys = sorted(abbreviations, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w&])(" + "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in keys) + r")(?![\w&])",
+        re.IGNORECASE,
+    )
+
+    def expand(value: str) -> str:
+        return pattern.sub(lambda m: abbreviations[" ".join(m.group(1).lower().split())], value)
+
+    return expand
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from spendcat.categorise import STATUSES, Categoriser
 from spendcat.report import build_report
 from spendcat.rulecheck import publication_from_records
-from spendcat.rules import load_rule_set
+from spendcat.rules import load_rule_set, shorthand_expander
 
 RULES = """\
 spendcat: 1
@@ -225,6 +225,41 @@ def test_keywords_treat_underscores_and_hyphens_as_word_breaks(tmp_path: Path) -
     ])
     assert added["status"].tolist() == ["categorised", "categorised", "uncategorised"]
 
+
+
+def test_ledger_shorthand_is_written_out_as_whole_words() -> None:
+    expand = shorthand_expander({"indep sec": "independent sector", "res care": "residential care", "r&m": "repairs and maintenance", "maint": "maintenance", "bldgs": "buildings"})
+    assert expand is not None
+    assert expand("3420 INDEP SEC RES CARE - OP") == "3420 independent sector residential care - OP"
+    assert expand("R&M BLDGS - PLANNED") == "repairs and maintenance buildings - PLANNED"
+    # Whole words only: a word that merely starts with the shorthand is left alone.
+    assert expand("Maintenance of Maintenance-free Maint") == "Maintenance of Maintenance-free maintenance"
+    assert shorthand_expander({}) is None
+
+
+def test_rules_match_ledger_shorthand_written_out_and_as_written(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "spendcat: 1\nabbreviations: {indep sec: independent sector, res care: residential care}\nrules:\n"
+        "  - {id: residential, category: social_care.residential, when: {purpose: [independent sector residential care]}}\n"
+        "  - {id: res-code, category: social_care.residential, when: {expense_type: {in: [res care]}}}\n",
+        encoding="utf-8",
+    )
+    records = [{"expense_type": "3420 INDEP SEC RES CARE - OP"}, {"expense_type": "Independent Sector Residential Care"}, {"expense_type": "Res Care"}, {"expense_type": "Indep Sec Nursing"}]
+    added = run(Categoriser(load_rule_set([rules])), records)
+    assert added["status"].tolist() == ["categorised", "categorised", "categorised", "uncategorised"]
+    # Without the abbreviations only the line written out in full matches the phrase.
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(rules.read_text(encoding="utf-8").replace("abbreviations: {indep sec: independent sector, res care: residential care}\n", ""), encoding="utf-8")
+    added = run(Categoriser(load_rule_set([plain])), records)
+    assert added["status"].tolist() == ["uncategorised", "categorised", "categorised", "uncategorised"]
+
+
+def test_a_later_rule_file_adds_to_and_overrides_the_abbreviations(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("spendcat: 1\nabbreviations: {hsg: housing, accom: accommodation}\n", encoding="utf-8")
+    second.write_text("spendcat: 1\nabbreviations: {ACCOM: accommodations, temp: temporary}\n", encoding="utf-8")
+    assert load_rule_set([first, second]).abbreviations == {"hsg": "housing", "accom": "accommodations", "temp": "temporary"}
 
 # --- Refinement: lower evidence makes a group-level decision more specific ---------------------
 
