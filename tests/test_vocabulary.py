@@ -1,11 +1,13 @@
 """The shipped rules on ledger wording from publishers we have no files of.
 
-tests/labels/vocabulary.csv (320 lines) and vocabulary_2.csv (300 lines, other kinds of
-council, fire and police, central government and card statements) hold lines written from
+tests/labels/vocabulary.csv (320 lines), vocabulary_2.csv (300 lines, other kinds of
+council, fire and police, central government and card statements) and vocabulary_3.csv (300
+lines: central government's £25k files, NHS bodies, coded council ledgers, parish, police
+and fire bodies, cards) hold lines written from
 general knowledge of UK public ledgers, not copied from any file, each labelled with the
 category a careful labeller would give. Each was written and labelled blind to the rules;
 the rules were then improved on their errors, so the sets now guard against regressions
-rather than estimate precision (tests/labels/README.md). The second set is harder, and its
+rather than estimate precision (tests/labels/README.md). The later sets are harder, and their
 floors are lower.
 """
 
@@ -27,7 +29,7 @@ Vocabulary = tuple[Outcomes, tuple[float, float, float]]
 LABELS = Path(__file__).parent / "labels"
 FIELDS = ("expense_type", "expense_area", "supplier", "description", "merchant_category")
 # (file, least share categorised, least group precision, least category precision)
-SETS = [("vocabulary.csv", 0.95, 0.97, 0.95), ("vocabulary_2.csv", 0.88, 0.89, 0.85)]
+SETS = [("vocabulary.csv", 0.95, 0.97, 0.95), ("vocabulary_2.csv", 0.88, 0.89, 0.85), ("vocabulary_3.csv", 0.92, 0.88, 0.83)]
 
 
 @pytest.fixture(scope="module", params=SETS, ids=[s[0] for s in SETS])
@@ -48,7 +50,7 @@ def test_ledger_wording_is_mostly_categorised(vocabulary: Vocabulary) -> None:
     outcomes, (least_categorised, _, _) = vocabulary
     labelled = [o for o in outcomes if o[0] != "unknown"]
     categorised = [o for o in labelled if o[1] == "categorised"]
-    assert len(labelled) >= 290
+    assert len(labelled) >= 280
     assert len(categorised) / len(labelled) >= least_categorised
 
 
