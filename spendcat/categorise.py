@@ -24,6 +24,7 @@ the cost follows the number of distinct suppliers and expense types, not of line
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +43,7 @@ from spendcat.rules import (
     RuleSet,
     keyword_pattern,
     shorthand_expander,
+    shorthand_screen,
 )
 from spendcat.suppliers import SupplierDirectory, normalise_names
 from spendcat.taxonomy import Taxonomy
@@ -59,7 +61,8 @@ CONSENSUS = "supplier:consensus"
 class _FieldValues:
     codes: np.ndarray  # per line, -1 where blank
     uniques: pa.Array  # distinct values (strings)
-    written_out: pa.Array | None = None  # the same values with ledger shorthand written out, if any was
+    # The distinct values whose ledger shorthand was written out: their positions and new text.
+    written_out: tuple[np.ndarray, pa.Array] | None = None
 
 
 @dataclass
@@ -98,6 +101,7 @@ class LineView:
         self._fields: dict[str, _FieldValues | None] = {}
         self._unique_masks: dict[tuple[str, str], np.ndarray | None] = {}
         self._expand = shorthand_expander(abbreviations or {})
+        self._screen = shorthand_screen(abbreviations or {})
 
     def text_field(self, name: str) -> _FieldValues | None:
         if name in self._fields:
@@ -120,11 +124,14 @@ class LineView:
             # Nearly unique fields (transaction numbers) are kept as text by the reader.
             codes, uniques = pd.factorize(lines[name].where(lines[name] != "", None))
             values = _FieldValues(codes.astype(np.int64), pa.array([str(u) for u in uniques], type=pa.string()))
-        if values is not None and self._expand is not None and name in ABBREVIATED_FIELDS:
-            raw = values.uniques.to_pylist()
-            written = [None if v is None else self._expand(v) for v in raw]
-            if written != raw:
-                values.written_out = pa.array(written, type=pa.string())
+        if values is not None and self._expand is not None and self._screen and name in ABBREVIATED_FIELDS and len(values.uniques):
+            # Only values the fast screen finds shorthand in are written out in Python.
+            found = np.flatnonzero(pc.match_substring_regex(values.uniques, self._screen).fill_null(False).to_numpy(zero_copy_only=False))
+            raw = values.uniques.take(pa.array(found, type=pa.int64())).to_pylist()
+            written = [self._expand(v) for v in raw]
+            changed = [i for i, (before, after) in enumerate(zip(raw, written)) if after != before]
+            if changed:
+                values.written_out = (found[changed], pa.array([written[i] for i in changed], type=pa.string()))
         self._fields[name] = values
         return values
 
@@ -133,10 +140,7 @@ class LineView:
         shorthand written out; computed once per field and condition."""
         key = (name, condition.key())
         if key not in self._unique_masks:
-            mask = _unique_text_mask(values.uniques, condition)
-            if mask is not None and values.written_out is not None:
-                mask = mask | _unique_text_mask(values.written_out, condition)
-            self._unique_masks[key] = mask
+            self._unique_masks[key] = _unique_text_mask(values.uniques, condition, values.written_out)
         return self._unique_masks[key]
 
     def condition(self, name: str, condition: Condition) -> np.ndarray:
@@ -213,27 +217,39 @@ def _only_missing(condition: Condition) -> bool:
     return set(condition.model_dump(exclude_none=True)) == {"missing"}
 
 
-def _unique_text_mask(uniques: pa.Array, condition: Condition) -> np.ndarray | None:
-    """Which distinct values satisfy the text tests of a condition (None: no text test)."""
-    tests = []
+def _unique_text_mask(uniques: pa.Array, condition: Condition, written_out: tuple[np.ndarray, pa.Array] | None = None) -> np.ndarray | None:
+    """Which distinct values satisfy the text tests of a condition (None: no text test).
+
+    With shorthand, each test holds when it holds on the value as written or as written out
+    (`written_out`), so `all: [veh, repairs and maintenance]` holds on `Veh R&M`. A rule's own
+    words are taken as written: `supported accom` in a children's rule must not become the
+    adults' `supported accommodation`."""
+
+    tests: list[Callable[[pa.Array], pa.Array]] = []
     if condition.any:
-        tests.append(pc.match_substring_regex(uniques, keyword_pattern(condition.any)))
+        any_pattern = keyword_pattern(condition.any)
+        tests.append(lambda texts: pc.match_substring_regex(texts, any_pattern))
     for word in condition.all or []:
-        tests.append(pc.match_substring_regex(uniques, keyword_pattern([word])))
+        tests.append(lambda texts, pattern=keyword_pattern([word]): pc.match_substring_regex(texts, pattern))
     if condition.regex:
-        tests.append(pc.match_substring_regex(uniques, condition.regex))
-    if condition.equals is not None or condition.in_ is not None:
-        folded = pc.utf8_lower(pc.utf8_trim_whitespace(uniques))
-        if condition.equals is not None:
-            tests.append(pc.equal(folded, condition.equals.strip().lower()))
-        if condition.in_ is not None:
-            tests.append(pc.is_in(folded, value_set=pa.array([v.strip().lower() for v in condition.in_], type=pa.string())))
+        regex = condition.regex
+        tests.append(lambda texts: pc.match_substring_regex(texts, regex))
+    if condition.equals is not None:
+        equals = pa.array([condition.equals.strip().lower()], type=pa.string())
+        tests.append(lambda texts: pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(texts)), value_set=equals))
+    if condition.in_ is not None:
+        members = pa.array([w.strip().lower() for w in condition.in_], type=pa.string())
+        tests.append(lambda texts: pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(texts)), value_set=members))
     if not tests:
         return None
-    combined = tests[0]
-    for test in tests[1:]:
-        combined = pc.and_(combined, test)
-    return combined.fill_null(False).to_numpy(zero_copy_only=False)
+    combined = np.ones(len(uniques), dtype=bool)
+    for test in tests:
+        holds = test(uniques).fill_null(False).to_numpy(zero_copy_only=False).copy()
+        if written_out is not None:
+            positions, texts = written_out
+            holds[positions] |= test(texts).fill_null(False).to_numpy(zero_copy_only=False)
+        combined &= holds
+    return combined
 
 
 class SupplierCache:

@@ -236,11 +236,19 @@ class RuleFile(BaseModel):
     abbreviations: dict[str, str] = Field(
         default_factory=dict,
         description="Ledger shorthand and the words it stands for (`indep sec: independent sector`); rules also "
-        "test the expense type, description, merchant category and expense area with these written out. Later "
+        "test the expense type, merchant category and expense area with these written out. Later "
         "files add to and override earlier ones.",
     )
     rules: list[Rule] = Field(default_factory=list)
     suppliers: list[SupplierEntry] = Field(default_factory=list)
+
+    @field_validator("abbreviations")
+    @classmethod
+    def _no_blank_shorthand(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, words in value.items():
+            if not key.strip() or not words.strip():
+                raise ValueError(f"abbreviation {key!r}: {words!r}: neither the shorthand nor its words may be blank")
+        return value
     supplier_files: list[str] = Field(default_factory=list, description="CSV supplier directories, relative to this file.")
 
 
@@ -456,24 +464,38 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
     return RuleSet(taxonomy, rules, suppliers, matching, files, supplier_paths, abbreviations)
 
 
-# Fields whose ledger shorthand is written out before rules test them.
-ABBREVIATED_FIELDS: tuple[str, ...] = (*PURPOSE_FIELDS, "expense_area")
+# Fields whose ledger shorthand is written out before rules test them: the chart-of-accounts
+# fields, whose few distinct values are cut short. Not the free-text description, which is
+# nearly unique per line in card files: writing it out doubled the time of a million-line run.
+ABBREVIATED_FIELDS: tuple[str, ...] = ("expense_type", "merchant_category", "expense_area")
+
+
+def _shorthand_key(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def shorthand_expander(abbreviations: dict[str, str]) -> Callable[[str], str] | None:
     """A function writing out the shorthand in a value (`INDEP SEC RES CARE` to
     `independent sector residential care`), or None when there is none to write out.
-    Shorthand is matched as whole words, any case, longest first."""
+    Shorthand is matched as whole words (ending at anything but a letter or digit, as rule
+    words do), any case, longest first."""
     if not abbreviations:
         return None
-    keys = sorted(abbreviations, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![\w&])(" + "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in keys) + r")(?![\w&])",
-        re.IGNORECASE,
-    )
+    words = {_shorthand_key(key): value for key, value in abbreviations.items()}
+    keys = sorted(words, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in keys)
+    pattern = re.compile(rf"(?<![^\W_])({body})(?![^\W_])", re.IGNORECASE)
 
     def expand(value: str) -> str:
-        return pattern.sub(lambda m: abbreviations[" ".join(m.group(1).lower().split())], value)
+        # Case-blind matching can pair letters that casefold differently (`İ` and `i`): such
+        # a match is left as written.
+        return pattern.sub(lambda m: words.get(_shorthand_key(m.group(1)), m.group(1)), value)
 
     return expand
+
+
+def shorthand_screen(abbreviations: dict[str, str]) -> str | None:
+    """An RE2 pattern that every value holding some shorthand matches (and a few others),
+    so that only those values go through the slower expansion."""
+    return keyword_pattern(list(abbreviations)) if abbreviations else None
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from spendcat.categorise import STATUSES, Categoriser
 from spendcat.report import build_report
 from spendcat.rulecheck import publication_from_records
-from spendcat.rules import load_rule_set, shorthand_expander
+from spendcat.rules import InvalidRuleFile, load_rule_set, shorthand_expander
 
 RULES = """\
 spendcat: 1
@@ -232,9 +232,40 @@ def test_ledger_shorthand_is_written_out_as_whole_words() -> None:
     assert expand is not None
     assert expand("3420 INDEP SEC RES CARE - OP") == "3420 independent sector residential care - OP"
     assert expand("R&M BLDGS - PLANNED") == "repairs and maintenance buildings - PLANNED"
-    # Whole words only: a word that merely starts with the shorthand is left alone.
+    # Whole words only: a word that merely starts with the shorthand is left alone; an
+    # underscore or a dot ends a word, as it does for rule words.
     assert expand("Maintenance of Maintenance-free Maint") == "Maintenance of Maintenance-free maintenance"
+    assert expand("BLDGS_MAINT") == "buildings_maintenance"
+    # Keys are matched in any case; letters that match case-blind but fold apart are left be.
+    assert shorthand_expander({"MISC": "miscellaneous"})("Misc items") == "miscellaneous items"  # type: ignore[misc]
+    assert shorthand_expander({"misc": "miscellaneous"})("MİSC SUPPLIES") == "MİSC SUPPLIES"  # type: ignore[misc]
     assert shorthand_expander({}) is None
+
+
+def test_each_word_of_a_rule_may_meet_the_value_as_written_or_written_out(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "spendcat: 1\nabbreviations: {veh: vehicle, r&m: repairs and maintenance}\nrules:\n"
+        "  - {id: vehicle-repairs, category: transport.vehicle_maintenance, when: {purpose: {all: [veh, repairs and maintenance]}}}\n"
+        "  - {id: area, category: highways.maintenance, when: {expense_area: {in: [highways repairs and maintenance]}}}\n",
+        encoding="utf-8",
+    )
+    added = run(Categoriser(load_rule_set([rules])), [
+        {"expense_type": "Veh R&M"}, {"expense_type": "Vehicle Repairs and Maintenance"}, {"expense_type": "Veh Hire"},
+        {"expense_type": "Other", "expense_area": "Highways R&M"},
+    ])
+    # Each word of the rule may meet the value as written (`veh`) or written out (`repairs and
+    # maintenance`); the rule's own words are taken as written, so `veh` does not meet `Vehicle`.
+    assert added["status"].tolist() == ["categorised", "uncategorised", "uncategorised", "categorised"]
+    assert added["category"].astype(object).tolist()[0] == "transport.vehicle_maintenance"
+
+
+@pytest.mark.parametrize("entry", ['"": nothing', '"  ": nothing', "maint: ''"])
+def test_blank_shorthand_is_refused_with_file_and_line(tmp_path: Path, entry: str) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"spendcat: 1\nabbreviations:\n  {entry}\n", encoding="utf-8")
+    with pytest.raises(InvalidRuleFile, match=r"rules\.yaml.*line 2.*blank"):
+        load_rule_set([rules])
 
 
 def test_rules_match_ledger_shorthand_written_out_and_as_written(tmp_path: Path) -> None:
