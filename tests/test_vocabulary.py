@@ -4,7 +4,7 @@ tests/labels/vocabulary.csv (320 lines), vocabulary_2.csv (300 lines, other kind
 council, fire and police, central government and card statements) vocabulary_3.csv (300
 lines: central government's £25k files, NHS bodies, coded council ledgers, parish, police
 and fire bodies, cards) vocabulary_4.csv (300 lines of the same kinds, other wording) and
-vocabulary_5.csv to vocabulary_7.csv (six imagined publishers' months each, 50 lines a
+vocabulary_5.csv to vocabulary_8.csv (six imagined publishers' months each, 50 lines a
 publisher, in a realistic mix) hold lines written from
 general knowledge of UK public ledgers, not copied from any file, each labelled with the
 category a careful labeller would give. Each was written and labelled blind to the rules;
@@ -33,7 +33,8 @@ FIELDS = ("expense_type", "expense_area", "supplier", "description", "merchant_c
 # (file, least share categorised, least group precision, least category precision)
 SETS = [("vocabulary.csv", 0.95, 0.97, 0.95), ("vocabulary_2.csv", 0.88, 0.89, 0.85), ("vocabulary_3.csv", 0.92, 0.88, 0.83), ("vocabulary_4.csv", 0.94, 0.92, 0.89),
         ("vocabulary_5.csv", 0.97, 0.94, 0.92), ("vocabulary_6.csv", 0.97, 0.95, 0.93),
-        ("vocabulary_7.csv", 0.96, 0.93, 0.91)]
+        ("vocabulary_7.csv", 0.96, 0.93, 0.91),
+        ("vocabulary_8.csv", 0.96, 0.91, 0.88)]
 
 
 @pytest.fixture(scope="module", params=SETS, ids=[s[0] for s in SETS])
