@@ -41,9 +41,8 @@ from spendcat.rules import (
     Condition,
     Rule,
     RuleSet,
+    Shorthand,
     keyword_pattern,
-    shorthand_expander,
-    shorthand_screen,
 )
 from spendcat.suppliers import SupplierDirectory, normalise_names
 from spendcat.taxonomy import Taxonomy
@@ -95,13 +94,12 @@ class Evidence:
 class LineView:
     """The fields of one publication's lines as rules see them, each computed once."""
 
-    def __init__(self, publication: Publication, abbreviations: dict[str, str] | None = None) -> None:
+    def __init__(self, publication: Publication, shorthand: Shorthand | None = None) -> None:
         self.publication = publication
         self.count = publication.line_count
         self._fields: dict[str, _FieldValues | None] = {}
         self._unique_masks: dict[tuple[str, str], np.ndarray | None] = {}
-        self._expand = shorthand_expander(abbreviations or {})
-        self._screen = shorthand_screen(abbreviations or {})
+        self._shorthand = shorthand
 
     def text_field(self, name: str) -> _FieldValues | None:
         if name in self._fields:
@@ -124,14 +122,8 @@ class LineView:
             # Nearly unique fields (transaction numbers) are kept as text by the reader.
             codes, uniques = pd.factorize(lines[name].where(lines[name] != "", None))
             values = _FieldValues(codes.astype(np.int64), pa.array([str(u) for u in uniques], type=pa.string()))
-        if values is not None and self._expand is not None and self._screen and name in ABBREVIATED_FIELDS and len(values.uniques):
-            # Only values the fast screen finds shorthand in are written out in Python.
-            found = np.flatnonzero(pc.match_substring_regex(values.uniques, self._screen).fill_null(False).to_numpy(zero_copy_only=False))
-            raw = values.uniques.take(pa.array(found, type=pa.int64())).to_pylist()
-            written = [self._expand(v) for v in raw]
-            changed = [i for i, (before, after) in enumerate(zip(raw, written)) if after != before]
-            if changed:
-                values.written_out = (found[changed], pa.array([written[i] for i in changed], type=pa.string()))
+        if values is not None and self._shorthand is not None and name in ABBREVIATED_FIELDS:
+            values.written_out = self._shorthand.written_out(values.uniques)
         self._fields[name] = values
         return values
 
@@ -402,7 +394,7 @@ class Categoriser:
         )
 
     def evidence(self, publication: Publication) -> tuple[Evidence, np.ndarray, pd.DataFrame | None, np.ndarray | None]:
-        view = LineView(publication, self.rule_set.abbreviations)
+        view = LineView(publication, self.rule_set.shorthand)
         evidence = Evidence()
         fires = np.zeros(len(self.rule_set.rules), dtype=np.int64)
         for index, loaded in enumerate(self.rule_set.rules):

@@ -79,7 +79,7 @@ def run_examples(rule_set: RuleSet) -> list[ExampleResult]:
     publication = publication_from_records([c[2] for c in cases])
     categoriser = Categoriser(rule_set)
     result = categoriser.categorise(publication).added
-    masks = rule_masks(LineView(publication, rule_set.abbreviations), rule_set)
+    masks = rule_masks(LineView(publication, rule_set.shorthand), rule_set)
     results = []
     for position, (index, loaded, fields, expected) in enumerate(cases):
         status = result["status"].iloc[position]
@@ -169,7 +169,7 @@ def explain_line(publication: Publication, row: int, rule_set: RuleSet, sheet: s
     position = int(positions[0])
     categoriser = Categoriser(rule_set)
     result = categoriser.categorise(publication).added.iloc[position]
-    view = LineView(publication, rule_set.abbreviations)
+    view = LineView(publication, rule_set.shorthand)
     masks = rule_masks(view, rule_set)
     fired = []
     for loaded, fires_on in zip(rule_set.rules, masks):

@@ -9,13 +9,14 @@ Every error names the file, the line and what is wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -242,6 +243,8 @@ class RuleFile(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
     suppliers: list[SupplierEntry] = Field(default_factory=list)
 
+    supplier_files: list[str] = Field(default_factory=list, description="CSV supplier directories, relative to this file.")
+
     @field_validator("abbreviations")
     @classmethod
     def _no_blank_shorthand(cls, value: dict[str, str]) -> dict[str, str]:
@@ -249,7 +252,6 @@ class RuleFile(BaseModel):
             if not key.strip() or not words.strip():
                 raise ValueError(f"abbreviation {key!r}: {words!r}: neither the shorthand nor its words may be blank")
         return value
-    supplier_files: list[str] = Field(default_factory=list, description="CSV supplier directories, relative to this file.")
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -355,6 +357,10 @@ class RuleSet:
     supplier_paths: list[Path] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def shorthand(self) -> Shorthand | None:
+        return Shorthand.of(self.abbreviations)
+
     def rule(self, rule_id: str) -> LoadedRule:
         for loaded in self.rules:
             if loaded.rule.id == rule_id:
@@ -417,7 +423,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
         seen_here: set[str] = set()
         if model.matching is not None:
             matching = model.matching
-        abbreviations.update({" ".join(k.lower().split()): v for k, v in model.abbreviations.items()})
+        abbreviations.update({_shorthand_key(k): v for k, v in model.abbreviations.items()})
         for index, rule in enumerate(model.rules):
             line = _rule_line(node, index)
             if rule.id in seen_here:
@@ -474,28 +480,39 @@ def _shorthand_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def shorthand_expander(abbreviations: dict[str, str]) -> Callable[[str], str] | None:
-    """A function writing out the shorthand in a value (`INDEP SEC RES CARE` to
-    `independent sector residential care`), or None when there is none to write out.
+@dataclass(frozen=True)
+class Shorthand:
+    """Ledger shorthand and the words it stands for, compiled once per rule set.
+
     Shorthand is matched as whole words (ending at anything but a letter or digit, as rule
     words do), any case, longest first."""
-    if not abbreviations:
-        return None
-    words = {_shorthand_key(key): value for key, value in abbreviations.items()}
-    keys = sorted(words, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in keys)
-    pattern = re.compile(rf"(?<![^\W_])({body})(?![^\W_])", re.IGNORECASE)
 
-    def expand(value: str) -> str:
+    words: dict[str, str]
+    pattern: re.Pattern[str]
+    screen: str  # RE2: every value holding some shorthand matches (and a few others)
+
+    @classmethod
+    def of(cls, abbreviations: dict[str, str]) -> Shorthand | None:
+        if not abbreviations:
+            return None
+        words = {_shorthand_key(key): value for key, value in abbreviations.items()}
+        body = "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in sorted(words, key=len, reverse=True))
+        return cls(words, re.compile(rf"(?<![^\W_])({body})(?![^\W_])", re.IGNORECASE), keyword_pattern(list(words)))
+
+    def expand(self, value: str) -> str:
+        """The value with its shorthand written out (`INDEP SEC RES CARE` to `independent
+        sector residential care`)."""
         # Case-blind matching can pair letters that casefold differently (`İ` and `i`): such
         # a match is left as written.
-        return pattern.sub(lambda m: words.get(_shorthand_key(m.group(1)), m.group(1)), value)
+        return self.pattern.sub(lambda m: self.words.get(_shorthand_key(m.group(1)), m.group(1)), value)
 
-    return expand
-
-
-def shorthand_screen(abbreviations: dict[str, str]) -> str | None:
-    """An RE2 pattern that every value holding some shorthand matches (and a few others),
-    so that only those values go through the slower expansion."""
-    return keyword_pattern(list(abbreviations)) if abbreviations else None
-
+    def written_out(self, values: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+        """The positions and new text of the distinct values whose shorthand is written out,
+        or None when none is. Only values the fast screen flags go through Python."""
+        found = np.flatnonzero(pc.match_substring_regex(values, self.screen).fill_null(False).to_numpy(zero_copy_only=False))
+        raw = values.take(pa.array(found, type=pa.int64())).to_pylist()
+        written = [self.expand(value) for value in raw]
+        changed = [i for i, (before, after) in enumerate(zip(raw, written)) if after != before]
+        if not changed:
+            return None
+        return found[changed], pa.array([written[i] for i in changed], type=pa.string())

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from spendcat.categorise import STATUSES, Categoriser
 from spendcat.report import build_report
 from spendcat.rulecheck import publication_from_records
-from spendcat.rules import InvalidRuleFile, load_rule_set, shorthand_expander
+from spendcat.rules import InvalidRuleFile, Shorthand, load_rule_set
 
 RULES = """\
 spendcat: 1
@@ -227,9 +227,15 @@ def test_keywords_treat_underscores_and_hyphens_as_word_breaks(tmp_path: Path) -
 
 
 
+def _run_rule_file(path: Path, text: str, records: list[dict]) -> pd.DataFrame:
+    path.write_text(text, encoding="utf-8")
+    return run(Categoriser(load_rule_set([path])), records)
+
+
 def test_ledger_shorthand_is_written_out_as_whole_words() -> None:
-    expand = shorthand_expander({"indep sec": "independent sector", "res care": "residential care", "r&m": "repairs and maintenance", "maint": "maintenance", "bldgs": "buildings"})
-    assert expand is not None
+    shorthand = Shorthand.of({"indep sec": "independent sector", "res care": "residential care", "r&m": "repairs and maintenance", "maint": "maintenance", "bldgs": "buildings"})
+    assert shorthand is not None
+    expand = shorthand.expand
     assert expand("3420 INDEP SEC RES CARE - OP") == "3420 independent sector residential care - OP"
     assert expand("R&M BLDGS - PLANNED") == "repairs and maintenance buildings - PLANNED"
     # Whole words only: a word that merely starts with the shorthand is left alone; an
@@ -237,20 +243,17 @@ def test_ledger_shorthand_is_written_out_as_whole_words() -> None:
     assert expand("Maintenance of Maintenance-free Maint") == "Maintenance of Maintenance-free maintenance"
     assert expand("BLDGS_MAINT") == "buildings_maintenance"
     # Keys are matched in any case; letters that match case-blind but fold apart are left be.
-    assert shorthand_expander({"MISC": "miscellaneous"})("Misc items") == "miscellaneous items"  # type: ignore[misc]
-    assert shorthand_expander({"misc": "miscellaneous"})("MİSC SUPPLIES") == "MİSC SUPPLIES"  # type: ignore[misc]
-    assert shorthand_expander({}) is None
+    assert Shorthand.of({"MISC": "miscellaneous"}).expand("Misc items") == "miscellaneous items"  # type: ignore[union-attr]
+    assert Shorthand.of({"misc": "miscellaneous"}).expand("MİSC SUPPLIES") == "MİSC SUPPLIES"  # type: ignore[union-attr]
+    assert Shorthand.of({}) is None
 
 
 def test_each_word_of_a_rule_may_meet_the_value_as_written_or_written_out(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(
+    added = _run_rule_file(tmp_path / "rules.yaml", (
         "spendcat: 1\nabbreviations: {veh: vehicle, r&m: repairs and maintenance}\nrules:\n"
         "  - {id: vehicle-repairs, category: transport.vehicle_maintenance, when: {purpose: {all: [veh, repairs and maintenance]}}}\n"
-        "  - {id: area, category: highways.maintenance, when: {expense_area: {in: [highways repairs and maintenance]}}}\n",
-        encoding="utf-8",
-    )
-    added = run(Categoriser(load_rule_set([rules])), [
+        "  - {id: area, category: highways.maintenance, when: {expense_area: {in: [highways repairs and maintenance]}}}\n"
+    ), [
         {"expense_type": "Veh R&M"}, {"expense_type": "Vehicle Repairs and Maintenance"}, {"expense_type": "Veh Hire"},
         {"expense_type": "Other", "expense_area": "Highways R&M"},
     ])
@@ -269,20 +272,17 @@ def test_blank_shorthand_is_refused_with_file_and_line(tmp_path: Path, entry: st
 
 
 def test_rules_match_ledger_shorthand_written_out_and_as_written(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(
-        "spendcat: 1\nabbreviations: {indep sec: independent sector, res care: residential care}\nrules:\n"
+    shorthand = "abbreviations: {indep sec: independent sector, res care: residential care}\n"
+    rules = (
+        "spendcat: 1\n" + shorthand + "rules:\n"
         "  - {id: residential, category: social_care.residential, when: {purpose: [independent sector residential care]}}\n"
-        "  - {id: res-code, category: social_care.residential, when: {expense_type: {in: [res care]}}}\n",
-        encoding="utf-8",
+        "  - {id: res-code, category: social_care.residential, when: {expense_type: {in: [res care]}}}\n"
     )
     records = [{"expense_type": "3420 INDEP SEC RES CARE - OP"}, {"expense_type": "Independent Sector Residential Care"}, {"expense_type": "Res Care"}, {"expense_type": "Indep Sec Nursing"}]
-    added = run(Categoriser(load_rule_set([rules])), records)
+    added = _run_rule_file(tmp_path / "rules.yaml", rules, records)
     assert added["status"].tolist() == ["categorised", "categorised", "categorised", "uncategorised"]
     # Without the abbreviations only the line written out in full matches the phrase.
-    plain = tmp_path / "plain.yaml"
-    plain.write_text(rules.read_text(encoding="utf-8").replace("abbreviations: {indep sec: independent sector, res care: residential care}\n", ""), encoding="utf-8")
-    added = run(Categoriser(load_rule_set([plain])), records)
+    added = _run_rule_file(tmp_path / "plain.yaml", rules.replace(shorthand, ""), records)
     assert added["status"].tolist() == ["uncategorised", "categorised", "categorised", "uncategorised"]
 
 
