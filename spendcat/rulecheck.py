@@ -114,24 +114,39 @@ class LintFinding:
     message: str
 
 
+def _lint_directory(rule_set: RuleSet) -> list[LintFinding]:
+    """Directory spellings (names and aliases) that match nothing, that send one name to
+    several categories, or that list one supplier twice."""
+    findings: list[LintFinding] = []
+    spellings = [(index, spelling) for index, (entry, _) in enumerate(rule_set.suppliers) for spelling in (entry.name, *entry.aliases)]
+    normalised = normalise_names([spelling for _, spelling in spellings]).to_pylist() if spellings else []
+    categories: dict[str, set[str]] = {}
+    named_by: dict[str, int] = {}
+    for (index, spelling), key in zip(spellings, normalised):
+        entry, where = rule_set.suppliers[index]
+        if not key:
+            findings.append(LintFinding("warning", None, where, None, f"supplier {spelling!r} normalises to nothing"))
+            continue
+        categories.setdefault(key, set()).add(entry.category)
+        if spelling == entry.name:
+            if key in named_by:
+                findings.append(LintFinding("warning", None, where, None, f"supplier {entry.name!r} is listed twice"))
+            named_by[key] = index
+    for key, found in categories.items():
+        if len(found) > 1:
+            findings.append(
+                LintFinding("warning", None, None, None, f"supplier name {key!r} is listed under several categories: {sorted(found)}")
+            )
+    return findings
+
+
 def lint(rule_set: RuleSet, publications: list[Publication] | None = None) -> list[LintFinding]:
     """Parts of a rule set that cannot be right or are never used."""
     findings: list[LintFinding] = []
     for loaded in rule_set.rules:
         if not loaded.rule.examples:
             findings.append(LintFinding("warning", loaded.rule.id, loaded.file, loaded.line, "rule has no examples"))
-    keys: dict[str, set[str]] = {}
-    names = [entry.name for entry, _ in rule_set.suppliers]
-    normalised = normalise_names(names).to_pylist() if names else []
-    for (entry, where), key in zip(rule_set.suppliers, normalised):
-        keys.setdefault(key, set()).add(entry.category)
-        if not key:
-            findings.append(LintFinding("warning", None, where, None, f"supplier {entry.name!r} normalises to nothing"))
-    for key, categories in keys.items():
-        if len(categories) > 1:
-            findings.append(
-                LintFinding("warning", None, None, None, f"supplier name {key!r} is listed under several categories: {sorted(categories)}")
-            )
+    findings += _lint_directory(rule_set)
     if publications:
         categoriser = Categoriser(rule_set)
         fires = np.zeros(len(rule_set.rules), dtype=np.int64)

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from spendcat.rules import Matching, SupplierEntry
     from spendcat.taxonomy import Taxonomy
 
-# Words that say what legal form a supplier takes, not who it is.
+# Words that say what legal form a supplier takes, or that it is the British arm, not who it
+# is: `SAP (UK) Ltd`, `SAP UK` and `SAP` are one supplier.
 LEGAL_SUFFIXES = (
-    "ltd", "limited", "plc", "llp", "lp", "cic", "cio", "inc", "llc", "co", "company", "uk ltd",
+    "ltd", "limited", "plc", "llp", "lp", "cic", "cio", "inc", "llc", "co", "company", "uk", "gb",
     "gmbh", "bv", "sa", "ag", "unlimited", "incorporated", "corporation", "corp",
 )
 _SUFFIX_PATTERN = r"(?:\s+(?:" + "|".join(s.replace(" ", r"\s+") for s in LEGAL_SUFFIXES) + r"))+$"

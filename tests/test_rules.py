@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from spendcat.categorise import Categoriser
-from spendcat.rulecheck import publication_from_records
+from spendcat.rulecheck import lint, publication_from_records
 from spendcat.rules import InvalidRuleFile, load_rule_set, rule_file_schema
 
 
@@ -139,3 +139,19 @@ def test_conditions_on_a_text_field_kept_as_plain_strings(tmp_path: Path) -> Non
     publication.lines["transaction_id"] = publication.lines["transaction_id"].astype(object).where(publication.lines["transaction_id"].notna(), "").astype(str)
     added = Categoriser(load_rule_set([path])).categorise(publication).added
     assert [c == "supplies.office" for c in added["category"]] == [True, False, False]
+
+
+def test_lint_finds_a_supplier_listed_twice_or_under_two_categories(tmp_path: Path) -> None:
+    rule_set = load_rule_set([write(tmp_path, "r.yaml", """spendcat: 1
+rules: []
+suppliers:
+  - {name: Kwik Fit, category: transport.vehicle_maintenance}
+  - {name: Kwik-Fit (GB) Ltd, category: transport.vehicle_maintenance}
+  - {name: Telefonica UK, category: ict.telecoms}
+  - {name: Acme Holdings, category: ict.software, aliases: [Telefonica]}
+""")])
+    messages = sorted(f.message for f in lint(rule_set) if f.severity == "warning")
+    assert messages == [
+        "supplier 'Kwik-Fit (GB) Ltd' is listed twice",
+        "supplier name 'telefonica' is listed under several categories: ['ict.software', 'ict.telecoms']",
+    ]
