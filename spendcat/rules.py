@@ -356,6 +356,8 @@ class RuleSet:
     files: list[Path] = field(default_factory=list)
     supplier_paths: list[Path] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    # (rule id, file of the replaced rule, file of the rule that replaced it)
+    replaced: list[tuple[str, str, str]] = field(default_factory=list)
 
     @cached_property
     def shorthand(self) -> Shorthand | None:
@@ -409,6 +411,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
     taxonomy_name = "default"
     taxonomy_base: Path | None = None
     supplier_paths: list[Path] = []
+    replaced: list[tuple[str, str, str]] = []
     models = []
     for path in files:
         model, node = read_rule_file(path)
@@ -443,7 +446,9 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
             if not rule.enabled:
                 by_id.pop(rule.id, None)
                 continue
-            by_id.pop(rule.id, None)  # a replaced rule takes its new place in the order
+            earlier = by_id.pop(rule.id, None)  # a replaced rule takes its new place in the order
+            if earlier is not None:
+                replaced.append((rule.id, earlier.file, name))
             by_id[rule.id] = LoadedRule(rule, name, line, order)
             order += 1
         for index, entry in enumerate(model.suppliers):
@@ -467,7 +472,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
         else:
             suppliers.extend(read_supplier_csv(csv_path, taxonomy))
     rules = sorted(by_id.values(), key=lambda r: r.order)
-    return RuleSet(taxonomy, rules, suppliers, matching, files, supplier_paths, abbreviations)
+    return RuleSet(taxonomy, rules, suppliers, matching, files, supplier_paths, abbreviations, replaced)
 
 
 # Fields whose ledger shorthand is written out before rules test them: the chart-of-accounts

@@ -155,3 +155,17 @@ suppliers:
         "supplier 'Kwik-Fit (GB) Ltd' is listed twice",
         "supplier name 'telefonica' is listed under several categories: ['ict.software', 'ict.telecoms']",
     ]
+
+
+def test_lint_finds_one_rule_id_in_two_files_of_one_folder(tmp_path: Path) -> None:
+    rule = "  - id: agency\n    category: workforce.agency\n    when: {expense_type: [agency]}\n    examples: [{expense_type: Agency}]\n"
+    folder, layer = tmp_path / "rules", tmp_path / "mine"
+    folder.mkdir()
+    layer.mkdir()
+    write(folder, "a.yaml", HEAD + rule)
+    write(folder, "b.yaml", HEAD + rule)
+    write(layer, "c.yaml", HEAD + rule)
+    findings = [f for f in lint(load_rule_set([folder])) if f.severity == "warning"]
+    assert [(f.rule_id, Path(f.file).name) for f in findings] == [("agency", "b.yaml")]
+    # A later layer in another folder replaces a rule on purpose.
+    assert [f for f in lint(load_rule_set([folder / "a.yaml", layer])) if f.severity == "warning"] == []
