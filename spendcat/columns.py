@@ -40,6 +40,7 @@ SYNONYMS: dict[str, dict[str, int]] = {
         "ref no": 88, "ref": 85, "payment reference": 92, "document number": 88,
         "voucher number": 88, "inv transaction": 90, "invoice number": 80, "invoice no": 80,
         "invoice reference": 80, "payment number": 90, "payment id": 90,
+        "doc no": 85, "document no": 88, "doc number": 85, "voucher no": 88, "journal number": 85,
     },
     "supplier": {
         "supplier name": 100, "supplier": 100, "beneficiary name": 100, "beneficiary": 100,
@@ -64,6 +65,13 @@ SYNONYMS: dict[str, dict[str, int]] = {
         "category": 80, "nominal description": 90, "ledger description": 88,
         "type of expenditure": 95, "category internal name": 90, "expense head": 88,
         "detail expense type": 95, "proclass label": 85, "cpv label": 80,
+        # ERP general-ledger names: Oracle and SAP exports, Agresso/Unit4.
+        "gl description": 92, "gl account description": 95, "gl account name": 95,
+        "general ledger description": 95, "general ledger account": 90, "nominal account": 88,
+        "account code description": 95, "expenditure account code description": 95,
+        "expenditure account": 90, "cost element": 88, "cost element name": 92,
+        "cost element description": 92, "commitment item": 85, "commitment item name": 90,
+        "subjective code description": 95, "subjective analysis": 90,
     },
     "expense_area": {
         "expense area": 100, "service area": 100, "service": 90, "directorate": 95,
@@ -74,12 +82,18 @@ SYNONYMS: dict[str, dict[str, int]] = {
         "department name": 88, "responsible unit": 88, "service category label": 90,
         "expense area name": 100, "cost center": 90, "head of service": 93,
         "headserv name": 93, "headserv": 90, "strategic directorate": 88, "stratdir name": 86,
+        "fund centre": 90, "fund centre name": 93, "fund center": 88, "profit centre": 85,
+        "profit centre name": 88, "service expenditure analysis": 95, "bvacop": 85,
+        "bvacop description": 90,
     },
     "description": {
         "description": 100, "purpose": 100, "narrative": 98, "details": 90,
         "transaction description": 98, "summary of purpose": 100, "line description": 95,
         "invoice description": 95, "item description": 95, "payment description": 95,
         "purpose of expenditure": 100, "comments": 70, "detail": 85, "invoice line description": 95,
+        "reason for purchase": 98, "reason for expenditure": 98, "reason for spend": 95,
+        "purchase description": 95, "goods description": 95, "expenditure purpose": 98,
+        "spend purpose": 95,
     },
     "merchant_category": {
         "merchant category": 100, "mcc": 100, "merchant category code": 100,

@@ -327,3 +327,16 @@ def test_an_expense_area_override_joins_nothing() -> None:
     assert mapping.unmapped == ["ServiceDivisionLabel"]
     # Overriding another field leaves the join as guessed.
     assert map_columns(headers, {"supplier": "SupplierName"}).as_dict()["expense_area"] == "ServiceLabel + ServiceDivisionLabel"
+
+
+def test_erp_exports_name_the_ledger_account_and_the_reason_apart() -> None:
+    # A card export from an ERP: the GL account is the expense type, the cardholder's
+    # reason is the description; an SAP export's fund centre is the service.
+    card = ["Card Transaction Date", "Merchant Name", "Merchant Category Code Description", "Transaction Amount",
+            "Cost Centre", "GL Description", "Reason for Purchase"]
+    fields = {name: card[i] for name, i in map_columns(card).fields.items()}
+    assert fields["expense_type"] == "GL Description" and fields["description"] == "Reason for Purchase"
+    sap = ["Posting Date", "Vendor", "Account Name", "Fund Centre Name", "Value", "Doc No"]
+    fields = {name: sap[i] for name, i in map_columns(sap).fields.items()}
+    assert fields == {"date": "Posting Date", "supplier": "Vendor", "expense_type": "Account Name",
+                      "expense_area": "Fund Centre Name", "amount": "Value", "transaction_id": "Doc No"}
