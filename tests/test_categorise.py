@@ -101,7 +101,7 @@ def test_supplier_evidence_sits_at_its_priority(categoriser: Categoriser) -> Non
 
 
 def test_fuzzy_match_in_review_band_is_ambiguous(categoriser: Categoriser) -> None:
-    added = run(categoriser, [{"supplier": "Acme Soft Solutions UK"}])
+    added = run(categoriser, [{"supplier": "Acme Softw Solutions NW"}])
     assert added["status"].tolist() == ["ambiguous"]
     assert added["decided_by"].tolist() == ["supplier:fuzzy"]
 
