@@ -282,18 +282,47 @@ def rule_mask(view: LineView, rule: Rule) -> np.ndarray:
     return mask
 
 
+# Words that name an organisational unit, not a service: `Bereavement Services`, `Fostering
+# Team` and `Street Lighting Unit` say their service as `Bereavement`, `Fostering` and
+# `Street Lighting` do.
+_UNIT_WORDS = r"(?:[\s_\-]+(?:services?|team|unit|section|division|operations|management|budget))?"
+# Published areas are often cut at a column width (`Looked After Childr`, `Home to School
+# Tr`): a phrase cut short at the very end of the area still counts, if enough is left.
+_CUT_KEEPS = 12
+
+
+def _cut_phrase(phrase: str) -> str | None:
+    """A regex for `phrase` cut inside one of its words after its first _CUT_KEEPS
+    characters (None if it cannot be). Only a cut inside a word counts: `Business
+    Improvement` is a whole name, not `business improvement district` cut short."""
+
+    def piece(char: str) -> str:
+        return r"[\s_\-]+" if char == " " else re.escape(char)
+
+    text = " ".join(phrase.split())
+    cuts = [k for k in range(_CUT_KEEPS, len(text)) if text[k - 1].isalnum() and text[k].isalnum()]
+    if not cuts:
+        return None
+    return "(?:" + "|".join("".join(piece(c) for c in text[:k]) for k in cuts) + ")"
+
+
 def area_phrase_pattern(phrases: list[str]) -> str:
     """A regex for an expense area one of whose parts *is* one of `phrases`: the whole
     value, or a part between separators (`Children Looked After - Fostering`, `City
-    Development / Highways`). A phrase merely inside a part (`Energy Research`,
-    `Hospitality + Trading Services` for "hospitality") does not count: an area's name
-    says its service only as a whole."""
+    Development / Highways`), perhaps followed by a word for a unit (`Bereavement
+    Services`), or cut short at the end of the area (`Looked After Childr`). A phrase merely
+    inside a part (`Energy Research`, `Hospitality + Trading Services` for "hospitality")
+    does not count: an area's name says its service only as a whole."""
     escaped = [r"[\s_\-]+".join(re.escape(part) for part in phrase.split()) for phrase in phrases if phrase.strip()]
+    cut = [c for c in (_cut_phrase(phrase) for phrase in phrases if phrase.strip()) if c is not None]
     # Not commas or `&`: `Leisure, Parks & Communities` names a directorate of several
     # services, not one of them.
     before = r"(?:^|\s[-–/:|]\s|[/:;(|])\s*"
     after = r"\s*(?:$|\s[-–/:|]\s|[/:;)|])"
-    return r"(?i)" + before + "(?:" + "|".join(escaped) + ")" + after
+    whole = "(?:" + "|".join(escaped) + ")" + _UNIT_WORDS + after
+    if cut:
+        whole = "(?:" + whole + "|(?:" + "|".join(cut) + r")\s*$)"
+    return r"(?i)" + before + whole
 
 
 def area_rule(rule: Rule, priority: int) -> Rule | None:

@@ -449,6 +449,28 @@ def test_purpose_words_read_in_the_expense_area_as_a_whole_part(tmp_path: Path) 
     assert added["decided_by"].tolist()[3] == "fostering"
 
 
+@pytest.mark.parametrize(
+    ("area", "reads"),
+    [
+        ("Children Looked After - Fostering Team", True),  # a word for the unit after the service
+        ("Adoption / Fostering Services", True),
+        ("Childrens Services - Looked After Childr", True),  # the phrase cut inside a word
+        ("Childrens Services - Looked After Chil", True),
+        ("Childrens Services - Looked After", False),  # a whole name, not a cut phrase
+        ("Looked After Childr - Finance", False),  # cut only at the end of the area
+        ("Fostering Recruitment Campaign", False),
+    ],
+)
+def test_area_parts_may_name_their_unit_or_be_cut_short(tmp_path: Path, area: str, reads: bool) -> None:
+    rules = AREA_RULES.format(extra=", area_priority: 33").replace(
+        "  - id: consultancy", "  - id: lac\n    category: social_care\n    priority: 60\n    when: {purpose: [looked after children]}\n  - id: consultancy"
+    )
+    path = tmp_path / "rules.yaml"
+    path.write_text(rules, encoding="utf-8")
+    added = run(Categoriser(load_rule_set([path])), [{"expense_type": "Other Services", "expense_area": area}])
+    assert (added["status"].tolist() == ["categorised"]) is reads, added["decided_by"].tolist()
+
+
 def test_area_evidence_ranks_at_its_priority_and_is_off_by_default(tmp_path: Path) -> None:
     line = {"expense_type": "Consultancy", "expense_area": "Fostering"}
     on = run(_area_categoriser(tmp_path, ", area_priority: 33"), [line])
