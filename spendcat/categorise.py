@@ -312,9 +312,10 @@ def area_phrase_pattern(phrases: list[str]) -> str:
     """A regex for an expense area one of whose parts *is* one of `phrases`: the whole
     value, or a part between separators (`Children Looked After - Fostering`, `City
     Development / Highways`), perhaps after a cost-centre code (`E5300 Pest Control`) or
-    followed by a word for a unit (`Bereavement Services`), or cut short at the end of the area (`Looked After Childr`). A phrase merely
-    inside a part (`Energy Research`, `Hospitality + Trading Services` for "hospitality")
-    does not count: an area's name says its service only as a whole."""
+    followed by a word for a unit (`Bereavement Services`), or cut short at the end of the
+    area (`Looked After Childr`). A phrase merely inside a part (`Energy Research`,
+    `Hospitality + Trading Services` for "hospitality") does not count: an area's name says
+    its service only as a whole."""
     escaped = [r"[\s_\-]+".join(re.escape(part) for part in phrase.split()) for phrase in phrases if phrase.strip()]
     cut = [c for c in (_cut_phrase(phrase) for phrase in phrases if phrase.strip()) if c is not None]
     # Not commas or `&`: `Leisure, Parks & Communities` names a directorate of several
