@@ -283,11 +283,17 @@ def rule_mask(view: LineView, rule: Rule) -> np.ndarray:
 
 
 # Words that name an organisational unit, not a service: `Bereavement Services`, `Fostering
-# Team` and `Street Lighting Unit` say their service as `Bereavement`, `Fostering` and
-# `Street Lighting` do.
-_UNIT_WORDS = r"(?:[\s_\-]+(?:services?|team|unit|section|division|operations|management|budget))?"
+# Team`, `Community Equipment Store` and `Street Lighting Unit` say their service as
+# `Bereavement`, `Fostering`, `Community Equipment` and `Street Lighting` do.
+_UNIT_WORDS = r"(?:[\s_\-]+(?:services?|team|unit|section|division|operations|management|budget|stores?))?"
 # A cost-centre code before the name (`E5300 Pest Control`, `P2200 - Council Offices`).
 _COST_CENTRE_CODE = r"(?:[a-z]{0,3}\d{2,6}[a-z]?\s*[-:]?\s+)?"
+# Social care cost centres put the client group first: `OP Home Care`, `LD Day Services`,
+# `Adults Residential Care`.
+_CLIENT_GROUP = (
+    r"(?:(?:op|ld|pd|mh|sd|asc|older\s+people'?s?|learning\s+disabilit(?:y|ies)|physical\s+disabilit(?:y|ies)"
+    r"|mental\s+health|adults?'?)\s+)?"
+)
 # Published areas are often cut at a column width (`Looked After Childr`, `Home to School
 # Tr`): a phrase cut short at the very end of the area still counts, if enough is left.
 _CUT_KEEPS = 12
@@ -311,8 +317,8 @@ def _cut_phrase(phrase: str) -> str | None:
 def area_phrase_pattern(phrases: list[str]) -> str:
     """A regex for an expense area one of whose parts *is* one of `phrases`: the whole
     value, or a part between separators (`Children Looked After - Fostering`, `City
-    Development / Highways`), perhaps after a cost-centre code (`E5300 Pest Control`) or
-    followed by a word for a unit (`Bereavement Services`), or cut short at the end of the
+    Development / Highways`), perhaps after a cost-centre code or a client group (`E5300 Pest Control`, `OP Home
+    Care`), or followed by a word for a unit (`Bereavement Services`), or cut short at the end of the
     area (`Looked After Childr`). A phrase merely inside a part (`Energy Research`,
     `Hospitality + Trading Services` for "hospitality") does not count: an area's name says
     its service only as a whole."""
@@ -320,7 +326,7 @@ def area_phrase_pattern(phrases: list[str]) -> str:
     cut = [c for c in (_cut_phrase(phrase) for phrase in phrases if phrase.strip()) if c is not None]
     # Not commas or `&`: `Leisure, Parks & Communities` names a directorate of several
     # services, not one of them.
-    before = r"(?:^|\s[-–/:|]\s|[/:;(|])\s*" + _COST_CENTRE_CODE
+    before = r"(?:^|\s[-–/:|]\s|[/:;(|])\s*" + _COST_CENTRE_CODE + _CLIENT_GROUP
     after = r"\s*(?:$|\s[-–/:|]\s|[/:;)|])"
     whole = "(?:" + "|".join(escaped) + ")" + _UNIT_WORDS + after
     if cut:

@@ -461,6 +461,8 @@ def test_purpose_words_read_in_the_expense_area_as_a_whole_part(tmp_path: Path) 
         ("Fostering Recruitment Campaign", False),
         ("C1200 Looked After Children", True),  # a cost-centre code before the name
         ("Finance / L12 - Looked After Children", True),
+        ("LD Looked After Children - West", True),  # a client group before the service
+        ("Our Looked After Children", False),
     ],
 )
 def test_area_parts_may_name_their_unit_or_be_cut_short(tmp_path: Path, area: str, reads: bool) -> None:
