@@ -298,7 +298,8 @@ def rules_lint(
     ] = None,
     suppliers: SuppliersOption = None,
 ) -> None:
-    """Find invalid or unused parts of rule files; with --against, rules that never fire or never win.
+    """Find invalid, doubled or unused parts of rule files (a rule id used in two files of one
+    folder, a supplier listed twice); with --against, rules that never fire or never win.
 
     Example: spendcat rules lint rules/ --against sample_data/
     """

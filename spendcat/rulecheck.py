@@ -147,10 +147,10 @@ def lint(rule_set: RuleSet, publications: list[Publication] | None = None) -> li
     for loaded in rule_set.rules:
         if not loaded.rule.examples:
             findings.append(LintFinding("warning", loaded.rule.id, loaded.file, loaded.line, "rule has no examples"))
-    for rule_id, earlier, later in rule_set.replaced:
+    for rule_id, earlier, later, line in rule_set.replaced:
         if Path(earlier).parent == Path(later).parent:
             # Layers override by id on purpose; two files of one folder doing so is a slip.
-            findings.append(LintFinding("warning", rule_id, later, rule_set.rule(rule_id).line, f"rule id also used in {earlier}, which this file's rule replaces"))
+            findings.append(LintFinding("warning", rule_id, later, line, f"rule id also used in {earlier}, which this file's rule replaces"))
     findings += _lint_directory(rule_set)
     if publications:
         categoriser = Categoriser(rule_set)

@@ -242,7 +242,6 @@ class RuleFile(BaseModel):
     )
     rules: list[Rule] = Field(default_factory=list)
     suppliers: list[SupplierEntry] = Field(default_factory=list)
-
     supplier_files: list[str] = Field(default_factory=list, description="CSV supplier directories, relative to this file.")
 
     @field_validator("abbreviations")
@@ -356,8 +355,8 @@ class RuleSet:
     files: list[Path] = field(default_factory=list)
     supplier_paths: list[Path] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
-    # (rule id, file of the replaced rule, file of the rule that replaced it)
-    replaced: list[tuple[str, str, str]] = field(default_factory=list)
+    # (rule id, file of the replaced rule, file and line of the rule that replaced it)
+    replaced: list[tuple[str, str, str, int | None]] = field(default_factory=list)
 
     @cached_property
     def shorthand(self) -> Shorthand | None:
@@ -411,7 +410,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
     taxonomy_name = "default"
     taxonomy_base: Path | None = None
     supplier_paths: list[Path] = []
-    replaced: list[tuple[str, str, str]] = []
+    replaced: list[tuple[str, str, str, int | None]] = []
     models = []
     for path in files:
         model, node = read_rule_file(path)
@@ -448,7 +447,7 @@ def load_rule_set(paths: list[Path], *, supplier_csvs: list[Path] | None = None)
                 continue
             earlier = by_id.pop(rule.id, None)  # a replaced rule takes its new place in the order
             if earlier is not None:
-                replaced.append((rule.id, earlier.file, name))
+                replaced.append((rule.id, earlier.file, name, line))
             by_id[rule.id] = LoadedRule(rule, name, line, order)
             order += 1
         for index, entry in enumerate(model.suppliers):

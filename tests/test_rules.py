@@ -169,3 +169,7 @@ def test_lint_finds_one_rule_id_in_two_files_of_one_folder(tmp_path: Path) -> No
     assert [(f.rule_id, Path(f.file).name) for f in findings] == [("agency", "b.yaml")]
     # A later layer in another folder replaces a rule on purpose.
     assert [f for f in lint(load_rule_set([folder / "a.yaml", layer])) if f.severity == "warning"] == []
+    # A third file that switches the rule off leaves the warning, and lint still runs.
+    write(folder, "c.yaml", HEAD + "  - id: agency\n    enabled: false\n")
+    findings = [f for f in lint(load_rule_set([folder])) if f.severity == "warning"]
+    assert [(f.rule_id, Path(f.file).name, f.line) for f in findings] == [("agency", "b.yaml", 3)]
