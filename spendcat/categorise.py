@@ -226,12 +226,11 @@ def _unique_text_mask(uniques: pa.Array, condition: Condition, written_out: tupl
     if condition.regex:
         regex = condition.regex
         tests.append(lambda texts: pc.match_substring_regex(texts, regex))
-    if condition.equals is not None:
-        equals = pa.array([condition.equals.strip().lower()], type=pa.string())
-        tests.append(lambda texts: pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(texts)), value_set=equals))
-    if condition.in_ is not None:
-        members = pa.array([w.strip().lower() for w in condition.in_], type=pa.string())
-        tests.append(lambda texts: pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(texts)), value_set=members))
+    # `equals: x` is `in: [x]`: the whole value, trimmed, any case.
+    for words in ([condition.equals] if condition.equals is not None else None, condition.in_):
+        if words is not None:
+            members = pa.array([w.strip().lower() for w in words], type=pa.string())
+            tests.append(lambda texts, members=members: pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(texts)), value_set=members))
     if not tests:
         return None
     combined = np.ones(len(uniques), dtype=bool)
@@ -302,26 +301,41 @@ _CUT_KEEPS = 12
 def _cut_phrase(phrase: str) -> str | None:
     """A regex for `phrase` cut inside one of its words after its first _CUT_KEEPS
     characters (None if it cannot be). Only a cut inside a word counts: `Business
-    Improvement` is a whole name, not `business improvement district` cut short."""
+    Improvement` is a whole name, not `business improvement district` cut short.
 
-    def piece(char: str) -> str:
-        return r"[\s_\-]+" if char == " " else re.escape(char)
+    Built as nested optional pieces, so its length grows with the phrase's, not with the
+    number of places it can be cut."""
+    words = phrase.split()
 
-    text = " ".join(phrase.split())
-    cuts = [k for k in range(_CUT_KEEPS, len(text)) if text[k - 1].isalnum() and text[k].isalnum()]
-    if not cuts:
-        return None
-    return "(?:" + "|".join("".join(piece(c) for c in text[:k]) for k in cuts) + ")"
+    def from_word(index: int, offset: int) -> str | None:
+        word = words[index]
+        # Where this word may be cut: between two letters or digits, far enough in.
+        cuts = [j for j in range(1, len(word)) if word[j - 1].isalnum() and word[j].isalnum() and offset + j >= _CUT_KEEPS]
+        options = []
+        if cuts:
+            chain = ""
+            for start, stop in reversed(list(zip(cuts, cuts[1:]))):
+                chain = f"(?:{re.escape(word[start:stop])}{chain})?"
+            options.append(re.escape(word[: cuts[0]]) + chain)
+        if index + 1 < len(words):
+            rest = from_word(index + 1, offset + len(word) + 1)
+            if rest is not None:
+                options.append(re.escape(word) + r"[\s_\-]+" + rest)
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return from_word(0, 0) if words else None
 
 
 def area_phrase_pattern(phrases: list[str]) -> str:
     """A regex for an expense area one of whose parts *is* one of `phrases`: the whole
     value, or a part between separators (`Children Looked After - Fostering`, `City
-    Development / Highways`), perhaps after a cost-centre code or a client group (`E5300 Pest Control`, `OP Home
-    Care`), or followed by a word for a unit (`Bereavement Services`), or cut short at the end of the
-    area (`Looked After Childr`). A phrase merely inside a part (`Energy Research`,
-    `Hospitality + Trading Services` for "hospitality") does not count: an area's name says
-    its service only as a whole."""
+    Development / Highways`), perhaps after a cost-centre code or a client group (`E5300
+    Pest Control`, `OP Home Care`), or followed by a word for a unit (`Bereavement
+    Services`), or cut short at the end of the area (`Looked After Childr`). A phrase merely
+    inside a part (`Energy Research`, `Hospitality + Trading Services` for "hospitality")
+    does not count: an area's name says its service only as a whole."""
     escaped = [r"[\s_\-]+".join(re.escape(part) for part in phrase.split()) for phrase in phrases if phrase.strip()]
     cut = [c for c in (_cut_phrase(phrase) for phrase in phrases if phrase.strip()) if c is not None]
     # Not commas or `&`: `Leisure, Parks & Communities` names a directorate of several
