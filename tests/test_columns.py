@@ -340,3 +340,15 @@ def test_erp_exports_name_the_ledger_account_and_the_reason_apart() -> None:
     fields = {name: sap[i] for name, i in map_columns(sap).fields.items()}
     assert fields == {"date": "Posting Date", "supplier": "Vendor", "expense_type": "Account Name",
                       "expense_area": "Fund Centre Name", "amount": "Value", "transaction_id": "Doc No"}
+
+
+def test_a_supplier_classification_says_what_kind_of_business_was_paid() -> None:
+    # A fire authority's export classifies each supplier by what it sells
+    # ("EXT, ADAPT, IMPROV, ETC", "PUBLICATION OF INFORMATION"): the same evidence as a
+    # card's merchant category, and not the supplier's legal form (supplier_type).
+    headers = ["Transaction Date", "Transaction Number", "Supplier Name", "Expenditure Category",
+               "Supplier Classification", "Amount"]
+    fields = {name: headers[i] for name, i in map_columns(headers).fields.items()}
+    assert fields["merchant_category"] == "Supplier Classification"
+    assert fields["expense_type"] == "Expenditure Category"
+    assert "supplier_type" not in fields
