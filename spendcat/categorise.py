@@ -10,10 +10,11 @@ The evaluation order (README, "How a line is categorised") is:
    runner-up of another category within the margin, or one name listed under two
    categories makes that evidence *weak*. With `matching.area_priority` set, rules'
    `purpose` words are also read in the expense area (`RULE@area`, see `area_rule`).
-3. The highest priority with evidence decides. If evidence at that priority names different
-   categories, or the deciding evidence is weak, the line is `ambiguous`. If it says
-   exclude, the line is `excluded`; otherwise `categorised`. No evidence: `uncategorised`.
-   A group and a category under it do not disagree: the more specific one is the answer.
+3. The highest priority with evidence decides. If evidence at that priority names
+   categories of different groups, or the deciding evidence is weak, the line is
+   `ambiguous`. If it says exclude, the line is `excluded`; otherwise `categorised`. No
+   evidence: `uncategorised`. A group and a category under it do not disagree: the more
+   specific one is the answer; two categories of one group agree on the group.
 4. Ties between rules naming the same category go to the earlier rule in the layered order.
 5. A decided line whose answer is a group is refined by lower evidence inside it (`_refine`).
 
@@ -419,6 +420,10 @@ class Categoriser:
                     self._under[i, j] = True
                 if a.startswith(b + ".") or b.startswith(a + "."):
                     self._compatible[i, j] = True
+        # Each category's group (its top-level id); exclusion is its own group.
+        self._group = np.array(
+            [self._category_code[c.split(".")[0]] for c in self.category_ids] + [len(self.category_ids)], dtype=np.int64
+        )
         rule_count = len(rule_set.rules)
         matching = rule_set.matching
         # Rules read in the expense area: sources after the supplier ones, named `id@area`.
@@ -567,6 +572,14 @@ class Categoriser:
             as_index = np.where(categories == _EXCLUDE_CODE, len(self.category_ids), categories)
             disagree = top & ~self._compatible[as_index, as_index[starts][group]]
             contested[rows[disagree]] = True
+            # Top evidence that names two categories of one group still says the group
+            # ("Vehicle Costs" and "diesel": transport), so the line is categorised at
+            # group level rather than left ambiguous.
+            across_groups = np.zeros(count, dtype=bool)
+            across_groups[rows[top & (self._group[as_index] != self._group[as_index[starts][group]])]] = True
+            one_group = contested & ~across_groups
+            winner_category[one_group] = self._group[np.clip(winner_category[one_group], 0, None)]
+            contested &= across_groups
             winner_weak[rows[top & weak]] = True
             # The rule that decided keeps the credit in `rule_wins` when another refines it.
             deciding_source = winner_source.copy()

@@ -212,9 +212,31 @@ def test_group_and_its_own_category_agree_at_equal_priority(tmp_path: Path) -> N
         {"expense_type": "Computer laptops"},
         {"expense_type": "Computer laptops and licences"},
     ])
-    assert added["status"].tolist() == ["categorised", "ambiguous"]
-    assert added["category"].tolist()[0] == "ict.hardware"
+    # Two categories of one group at the top still say the group.
+    assert added["status"].tolist() == ["categorised", "categorised"]
+    assert added["category"].tolist() == ["ict.hardware", "ict"]
     assert added["decided_by"].tolist()[0] == "hardware"
+
+
+def test_top_evidence_in_two_groups_is_ambiguous_but_in_one_group_gives_the_group(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "spendcat: 1\nrules:\n"
+        "  - {id: vehicles, category: transport.fleet, when: {expense_type: [vehicle costs]}}\n"
+        "  - {id: fuel, category: transport.fuel, when: {description: [diesel]}}\n"
+        "  - {id: catering, category: supplies.catering, when: {description: [food]}}\n"
+        "  - {id: parts, category: transport.vehicle_maintenance, priority: 40, when: {description: [tyres]}}\n",
+        encoding="utf-8",
+    )
+    added = run(Categoriser(load_rule_set([path])), [
+        {"expense_type": "Vehicle Costs", "description": "diesel - van"},
+        {"expense_type": "Vehicle Costs", "description": "food"},
+        {"expense_type": "Vehicle Costs", "description": "diesel and tyres"},
+    ])
+    assert added["status"].tolist() == ["categorised", "ambiguous", "categorised"]
+    # The group answer is not refined by lower evidence: the top already disagreed on the category.
+    assert added["category"].tolist()[0] == "transport" and added["category"].tolist()[2] == "transport"
+    assert pd.isna(added["category"].tolist()[1])
 
 
 def test_keywords_treat_underscores_and_hyphens_as_word_breaks(tmp_path: Path) -> None:
