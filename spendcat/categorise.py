@@ -285,7 +285,7 @@ def rule_mask(view: LineView, rule: Rule) -> np.ndarray:
 # Words that name an organisational unit, not a service: `Bereavement Services`, `Fostering
 # Team`, `Community Equipment Store` and `Street Lighting Unit` say their service as
 # `Bereavement`, `Fostering`, `Community Equipment` and `Street Lighting` do.
-_UNIT_WORDS = r"(?:[\s_\-]+(?:services?|team|unit|section|division|operations|management|budget|stores?))?"
+_UNIT_WORDS = r"(?:[\s_\-]+(?:services?|team|unit|section|division|operations|management|budget|stores?|programmes?|projects?|commissioned|contracts?))?"
 # A cost-centre code before the name (`E5300 Pest Control`, `P2200 - Council Offices`).
 _COST_CENTRE_CODE = r"(?:[a-z]{0,3}\d{2,6}[a-z]?\s*[-:]?\s+)?"
 # Social care cost centres put the client group first: `OP Home Care`, `LD Day Services`,
