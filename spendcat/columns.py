@@ -99,7 +99,7 @@ SYNONYMS: dict[str, dict[str, int]] = {
         "merchant category": 100, "mcc": 100, "merchant category code": 100,
         "mcc description": 100, "merchant category description": 100, "merchant type": 95,
         "merchant category name": 100, "mcc code": 98,
-        "supplier classification": 90, "vendor classification": 90,
+        "supplier classification": 85,
     },
     "amount": {
         "amount": 100, "net amount": 100, "nett amount": 100, "amount gbp": 100,
