@@ -219,20 +219,19 @@ def test_group_and_its_own_category_agree_at_equal_priority(tmp_path: Path) -> N
 
 
 def test_top_evidence_in_two_groups_is_ambiguous_but_in_one_group_gives_the_group(tmp_path: Path) -> None:
-    path = tmp_path / "rules.yaml"
-    path.write_text(
+    added = _run_rule_file(
+        tmp_path / "rules.yaml",
         "spendcat: 1\nrules:\n"
         "  - {id: vehicles, category: transport.fleet, when: {expense_type: [vehicle costs]}}\n"
         "  - {id: fuel, category: transport.fuel, when: {description: [diesel]}}\n"
         "  - {id: catering, category: supplies.catering, when: {description: [food]}}\n"
         "  - {id: parts, category: transport.vehicle_maintenance, priority: 40, when: {description: [tyres]}}\n",
-        encoding="utf-8",
+        [
+            {"expense_type": "Vehicle Costs", "description": "diesel - van"},
+            {"expense_type": "Vehicle Costs", "description": "food"},
+            {"expense_type": "Vehicle Costs", "description": "diesel and tyres"},
+        ],
     )
-    added = run(Categoriser(load_rule_set([path])), [
-        {"expense_type": "Vehicle Costs", "description": "diesel - van"},
-        {"expense_type": "Vehicle Costs", "description": "food"},
-        {"expense_type": "Vehicle Costs", "description": "diesel and tyres"},
-    ])
     assert added["status"].tolist() == ["categorised", "ambiguous", "categorised"]
     # The group answer is not refined by lower evidence: the top already disagreed on the category.
     assert added["category"].tolist()[0] == "transport" and added["category"].tolist()[2] == "transport"
